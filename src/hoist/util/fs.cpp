@@ -1,0 +1,112 @@
+#include "hoist/util/fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace hoist::fs {
+
+Error os_error(std::string_view op, const stdfs::path& path, int err) {
+  ErrorKind kind = err == ENOENT ? ErrorKind::not_found : ErrorKind::io;
+  return Error(kind, fmt::format("{} {}: {}", op, path.string(), std::strerror(err)));
+}
+
+Result<std::string> read_file(const stdfs::path& path, size_t limit) {
+  TRY_ASSIGN(auto reader, FileReader::open(path));
+  auto data = read_all(*reader, limit);
+  if (!data) return fail(data.error().wrap(fmt::format("reading {}", path.string())));
+  return data;
+}
+
+Status write_file_atomic(const stdfs::path& path, std::string_view data, unsigned mode) {
+  auto dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
+  TRY_ASSIGN(auto tmp, TempFile::create(dir, "." + path.filename().string() + ".tmp", mode));
+  TRY(tmp.write(as_bytes(data)));
+  return tmp.commit(path);
+}
+
+Status make_dirs(const stdfs::path& path) {
+  std::error_code ec;
+  stdfs::create_directories(path, ec);
+  if (ec) return fail(os_error("mkdir", path, ec.value()));
+  return {};
+}
+
+bool exists(const stdfs::path& path) {
+  std::error_code ec;
+  return stdfs::exists(path, ec);
+}
+
+bool is_dir(const stdfs::path& path) {
+  std::error_code ec;
+  return stdfs::is_directory(path, ec);
+}
+
+Status remove_all(const stdfs::path& path) {
+  std::error_code ec;
+  stdfs::remove_all(path, ec);
+  if (ec) return fail(os_error("remove", path, ec.value()));
+  return {};
+}
+
+Result<TempFile> TempFile::create(const stdfs::path& dir, std::string_view prefix, unsigned mode) {
+  std::string templ = (dir / (std::string(prefix) + "XXXXXX")).string();
+  int fd = ::mkstemp(templ.data());
+  if (fd < 0) return fail(os_error("open", templ, errno));
+  ::fchmod(fd, mode);
+  return TempFile(fd, templ);
+}
+
+TempFile::TempFile(TempFile&& other) noexcept
+    : m_fd(std::exchange(other.m_fd, -1)), m_path(std::move(other.m_path)), m_done(std::exchange(other.m_done, true)) {}
+
+TempFile::~TempFile() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_done) ::unlink(m_path.c_str());
+}
+
+Status TempFile::write(std::span<const std::byte> data) {
+  const std::byte* p = data.data();
+  size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(m_fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(os_error("write", m_path, errno));
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+Status TempFile::commit(const stdfs::path& final_path) {
+  if (::close(std::exchange(m_fd, -1)) != 0) return fail(os_error("close", m_path, errno));
+  if (::rename(m_path.c_str(), final_path.c_str()) != 0) return fail(os_error("rename", final_path, errno));
+  m_done = true;
+  return {};
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::open(const stdfs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(os_error("open", path, errno));
+  struct stat st {};
+  ::fstat(fd, &st);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<FileReader>(new FileReader(fd, static_cast<uint64_t>(st.st_size), path));
+}
+
+FileReader::~FileReader() { ::close(m_fd); }
+
+Result<size_t> FileReader::read(std::span<std::byte> buf) {
+  for (;;) {
+    ssize_t n = ::read(m_fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(os_error("read", m_path, errno));
+    return static_cast<size_t>(n);
+  }
+}
+
+} // namespace hoist::fs

@@ -1,0 +1,25 @@
+#include <gtest/gtest.h>
+
+#include "hoist/util/log.hpp"
+#include "hoist/util/strings.hpp"
+
+using namespace hoist;
+
+TEST(GoQuote, EscapesLikeStrconvQuote) {
+  EXPECT_EQ(go_quote("plain"), "\"plain\"");
+  EXPECT_EQ(go_quote("a \"b\"\n\t\\"), "\"a \\\"b\\\"\\n\\t\\\\\"");
+  EXPECT_EQ(go_quote(std::string("\x01", 1)), "\"\\x01\"");
+  EXPECT_EQ(go_quote("h\xc3\xa9"), "\"h\xc3\xa9\"");   // printable UTF-8 kept
+  EXPECT_EQ(go_quote("\xff"), "\"\\xff\"");            // invalid UTF-8 escaped
+}
+
+TEST(Log, PlainFormatQuotesOnlyWhenNeeded) {
+  EXPECT_EQ(log::format_line(log::Level::fatal, "Invalid image name", {}, false, "2026-01-02T03:04:05Z"),
+            "time=\"2026-01-02T03:04:05Z\" level=fatal msg=\"Invalid image name\"\n");
+  EXPECT_EQ(log::format_line(log::Level::info, "done", {{"from", "docker://a/b:c"}, {"n", "3"}}, false, "T"),
+            "time=\"T\" level=info msg=done from=\"docker://a/b:c\" n=3\n");
+}
+
+TEST(Log, TerminalFormat) {
+  EXPECT_EQ(log::format_line(log::Level::warning, "careful", {}, true, "0000"), "WARN[0000] careful\n");
+}
