@@ -47,6 +47,14 @@ std::string normalize_registry_mime(std::string_view content_type);
 std::string guess_mime_type(std::string_view bytes);
 // Digest of a manifest: sha256 of the bytes, of the JWS-stripped payload for schema1.
 Result<Digest> manifest_digest(std::string_view bytes);
+Result<Digest> manifest_digest(std::string_view bytes, DigestAlgorithm algo);
+// The payload libtrust signed: for a JWS-signed schema1 manifest the bytes without the
+// "signatures" member (formatLength/formatTail of the protected header); other bytes as is.
+Result<std::string> strip_jws(std::string_view bytes);
+// True for the six manifest types skopeo handles (single images and lists).
+bool is_known_manifest_type(std::string_view mime);
+// Does `bytes` match the digest (schema1 compared via manifest_digest)?
+Result<bool> matches_digest(std::string_view bytes, const Digest& expected);
 
 struct Platform {
   std::string architecture;
@@ -65,6 +73,7 @@ struct Descriptor {
   std::map<std::string, std::string> annotations;
   std::optional<Platform> platform;
   std::string artifact_type;
+  std::string data; // OCI "data", base64 text exactly as read (empty: absent)
 };
 
 // A single-image manifest (schema2, OCI; schema1 parsed into layers only).
@@ -80,6 +89,7 @@ struct ImageManifest {
   // schema1 only
   std::string name, tag, architecture;
   std::vector<std::string> v1_compatibility; // history[].v1Compatibility, base layer first
+  std::vector<bool> empty_layers;             // per layer: v1Compatibility "throwaway"
 };
 
 struct ManifestList {
@@ -96,7 +106,8 @@ struct ManifestList {
 Result<ImageManifest> parse_image(std::string_view bytes, std::string_view mime);
 Result<ManifestList> parse_list(std::string_view bytes, std::string_view mime);
 
-// Go encoding/json compact bytes, §10 field order.
+// Go encoding/json compact bytes, §10 field order. Schema1 output is the unsigned
+// payload (see serialize_schema1_signed in convert.hpp for the JWS form).
 std::string serialize(const ImageManifest& m);
 std::string serialize(const ManifestList& l);
 
@@ -110,5 +121,9 @@ PlatformChoice host_platform(std::string_view override_os, std::string_view over
                              std::string_view override_variant);
 // The instance to copy/inspect; error `no image found in manifest list for architecture …`.
 Result<Descriptor> choose_instance(const ManifestList& list, const PlatformChoice& want);
+// Variants to accept for `want`, best first (§7.9), "" meaning "no variant".
+std::vector<std::string> wanted_variants(const PlatformChoice& want);
+// Host OS/arch/variant in GOOS/GOARCH terms (uname + /proc/cpuinfo for arm).
+PlatformChoice detect_host_platform();
 
 } // namespace hoist::manifest

@@ -1,0 +1,34 @@
+// Go encoding/json-compatible output for nlohmann::ordered_json values.
+// Digests of manifests and configs that hoist writes must equal skopeo's, so the bytes
+// must be exactly what Go's json.Marshal / json.MarshalIndent produce (skopeo-compat.md
+// §10): object keys in insertion order (build objects in Go struct-field order, or via
+// sorted_map_json() for Go maps), HTML-safe escaping, Go number formatting.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hoist {
+
+// json.Marshal: compact, no trailing newline.
+std::string go_marshal(const nlohmann::ordered_json& value);
+// json.MarshalIndent(value, prefix, indent): "key": value, empty {} / [] stay on one line.
+std::string go_marshal_indent(const nlohmann::ordered_json& value, std::string_view prefix,
+                              std::string_view indent);
+// A Go string as encoding/json writes it, quotes included (<>& U+2028 U+2029 escaped,
+// invalid UTF-8 replaced by \ufffd).
+std::string go_json_string(std::string_view s);
+// A Go map[string]string: keys sorted bytewise (std::map order).
+nlohmann::ordered_json sorted_map_json(const std::map<std::string, std::string>& m);
+// A Go []string; Go writes a nil slice as null, an empty non-nil one as [].
+nlohmann::ordered_json string_array_json(const std::vector<std::string>& v);
+// Re-marshals arbitrary parsed JSON the way Go re-encodes map[string]any /
+// json.RawMessage: object keys sorted at every level, numbers kept as written where
+// possible. Used when c/image round-trips raw JSON (schema1 → schema2 config).
+nlohmann::ordered_json sort_keys_recursively(const nlohmann::ordered_json& value);
+
+} // namespace hoist
