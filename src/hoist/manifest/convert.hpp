@@ -53,16 +53,18 @@ struct ConvertedImage {
   std::optional<std::string> config_bytes; // set when the config blob must be written
 };
 
-// Inputs a conversion may need besides the manifest.
+// Inputs of an image edit besides the manifest.
 struct ConvertInput {
-  std::string config_bytes;          // the source config (schema2/OCI)
-  std::vector<std::string> diff_ids; // schema1 source: uncompressed digests, base layer first,
-                                     // one per layer incl. empty ones (ignored for those)
+  std::string config_bytes;          // the source config (needed for v2s2 → OCI)
+  std::vector<Digest> diff_ids;      // schema1 source → v2s2/OCI: uncompressed digests, base
+                                     // layer first, one per layer (entries of empty layers unused)
+  std::optional<std::vector<LayerUpdate>> layers; // the copied layers, source order
 };
 
-// Converts `m` (already updated with update_layers) to `target_mime`
-// (mt::oci_manifest, mt::docker_v2s2, mt::docker_v2s1_signed / mt::docker_v2s1).
-// Same type: just serializes. Errors: c/image's, e.g. for zstd layers to v2s2.
+// c/image UpdatedImage: converts `m` (as parsed from the source) to `target_mime`
+// ("" or the same type: no conversion) and applies input.layers the way c/image does
+// (after conversion, zstd OCI layers before OCI → v2s2). Targets: mt::oci_manifest,
+// mt::docker_v2s2; schema1 output is not implemented (error kind unsupported).
 Result<ConvertedImage> convert_image(const ImageManifest& m, std::string_view target_mime,
                                      const ConvertInput& input);
 
@@ -73,9 +75,13 @@ struct InstanceUpdate {
   Digest digest = Digest::of("");
   int64_t size = -1;
   std::string media_type;
+  // Algorithms used by the instance's layers: zstd adds the OCI index annotation
+  // io.github.containers.compression.zstd=true (unless cannot_modify).
+  std::vector<Compression> compression_algorithms;
+  bool cannot_modify = false;
 };
-// Replaces the descriptors' digest/size/mediaType in order (EditInstances ListOpUpdate);
-// error if the count differs.
+// Replaces the descriptors' digest/size/mediaType in order (UpdateInstances, i.e.
+// EditInstances ListOpUpdate); error if the count differs.
 Status update_instances(ManifestList& l, const std::vector<InstanceUpdate>& instances);
 
 } // namespace hoist::manifest

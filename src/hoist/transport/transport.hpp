@@ -89,6 +89,8 @@ public:
   virtual bool supports_lists() const { return true; }
   virtual LayerCompression desired_layer_compression() const { return LayerCompression::preserve; }
   virtual bool thread_safe_put_blob() const { return false; }
+  // May layers with foreign URLs be left out (referenced by URL instead of copied)?
+  virtual bool accepts_foreign_layer_urls() const { return false; }
   // True when the destination already has the blob, so nothing needs to be sent.
   virtual Result<bool> try_reuse_blob(const BlobInfo& info) = 0;
   // Writes a blob from `stream`. When info.digest is set the caller guarantees the

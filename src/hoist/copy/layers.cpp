@@ -1,0 +1,334 @@
+// The per-layer pipeline (c/image copy/single.go copyLayer, blob.go, compression.go):
+//   get_blob → verify digest → count progress → detect compression by magic
+//   → [tee to the DiffID thread] → [compress | decompress | recompress] → put_blob.
+// Every blob is read once and verified on the fly; nothing is buffered whole.
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "hoist/compress/compression.hpp"
+#include "hoist/copy/engine.hpp"
+#include "hoist/copy/pipe.hpp"
+
+namespace hoist::copy::detail {
+
+namespace {
+
+namespace mt = manifest::mt;
+using compress::Algorithm;
+using manifest::Compression;
+using manifest::CompressionOp;
+
+std::optional<Compression> from_detected(Algorithm a) {
+  switch (a) {
+  case Algorithm::gzip: return Compression::gzip;
+  case Algorithm::zstd: return Compression::zstd;
+  case Algorithm::bzip2: return Compression::bzip2;
+  case Algorithm::xz: return Compression::xz;
+  case Algorithm::none: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Algorithm to_codec(Compression c) {
+  switch (c) {
+  case Compression::gzip: return Algorithm::gzip;
+  case Compression::zstd:
+  case Compression::zstd_chunked: return Algorithm::zstd;
+  case Compression::bzip2: return Algorithm::bzip2;
+  case Compression::xz: return Algorithm::xz;
+  }
+  return Algorithm::none;
+}
+
+// Feeds the bytes read through it into a BlobProgress.
+class CountingReader final : public Reader {
+public:
+  CountingReader(Reader& inner, BlobProgress& bar) : m_inner(inner), m_bar(bar) {}
+  Result<size_t> read(std::span<std::byte> buf) override {
+    TRY_ASSIGN(size_t n, m_inner.read(buf));
+    m_bar.add_bytes(n);
+    return n;
+  }
+
+private:
+  Reader& m_inner;
+  BlobProgress& m_bar;
+};
+
+// c/image's errorAnnotationReader: read errors reach the destination as
+// "happened during read: …", so they can be told from the destination's own.
+class AnnotatingReader final : public Reader {
+public:
+  explicit AnnotatingReader(Reader& inner) : m_inner(inner) {}
+  Result<size_t> read(std::span<std::byte> buf) override {
+    auto r = m_inner.read(buf);
+    if (!r) return fail(r.error().wrap("happened during read"));
+    return r;
+  }
+
+private:
+  Reader& m_inner;
+};
+
+// Computes a DiffID on its own thread from the (compressed) bytes teed to it.
+class DiffIdWorker {
+public:
+  explicit DiffIdWorker(Algorithm alg) : m_thread([this, alg] { run(alg); }) {}
+  ~DiffIdWorker() {
+    m_pipe.close(Error(ErrorKind::cancelled, "layer copy aborted"));
+    if (m_thread.joinable()) m_thread.join();
+  }
+  Pipe& pipe() { return m_pipe; }
+  Result<Digest> finish() {
+    m_pipe.close();
+    m_thread.join();
+    return m_result;
+  }
+
+private:
+  void run(Algorithm alg) {
+    m_result = compute(alg);
+    m_pipe.abandon();
+  }
+  Result<Digest> compute(Algorithm alg) {
+    TRY_ASSIGN(auto plain, compress::decompressor(m_pipe.reader(), alg));
+    Hasher h;
+    std::vector<std::byte> buf(k_stream_buffer);
+    for (;;) {
+      TRY_ASSIGN(size_t n, plain->read(buf));
+      if (n == 0) return h.finish();
+      h.update(std::span<const std::byte>(buf.data(), n));
+    }
+  }
+  Pipe m_pipe;
+  Result<Digest> m_result = fail(ErrorKind::internal, "DiffID not computed");
+  std::thread m_thread;
+};
+
+// Passes bytes on and copies them into a pipe.
+class TeeReader final : public Reader {
+public:
+  TeeReader(Reader& inner, Pipe& pipe) : m_inner(inner), m_pipe(pipe) {}
+  Result<size_t> read(std::span<std::byte> buf) override {
+    auto r = m_inner.read(buf);
+    if (!r) {
+      m_pipe.close(r.error());
+      return r;
+    }
+    if (*r == 0) m_pipe.close();
+    else m_pipe.write(std::span<const std::byte>(buf.data(), *r));
+    return r;
+  }
+
+private:
+  Reader& m_inner;
+  Pipe& m_pipe;
+};
+
+Status drain(Reader& r) {
+  std::vector<std::byte> buf(64 * 1024);
+  for (;;) {
+    TRY_ASSIGN(size_t n, r.read(buf));
+    if (n == 0) return {};
+  }
+}
+
+// What the compression step does with one layer (bpcOperation) and what the manifest
+// edit records (uploadedOperation / uploadedAlgorithm).
+struct CompressionStep {
+  enum class Action { preserve, compress, decompress, recompress } action = Action::preserve;
+  CompressionOp op = CompressionOp::preserve;
+  std::optional<Compression> algorithm;
+};
+
+CompressionStep plan_compression(const LayerContext& ctx, const manifest::Descriptor& layer, Algorithm detected) {
+  using A = CompressionStep::Action;
+  const auto& opts = ctx.c.opts;
+  auto desired = ctx.c.dest.desired_layer_compression();
+  bool change_ok = manifest::can_change_layer_compression(ctx.src_manifest_mime, layer.media_type);
+  bool compressed = detected != Algorithm::none;
+  if (ctx.can_modify && change_ok) {
+    if (desired == transport::LayerCompression::compress && !compressed)
+      return {A::compress, CompressionOp::compress, opts.compression.value_or(Compression::gzip)};
+    if (desired == transport::LayerCompression::compress && compressed && opts.compression) {
+      auto det = from_detected(detected);
+      auto name = manifest::compression_name(*opts.compression);
+      if (name != manifest::compression_name(*det) && name != manifest::compression_base_name(*det))
+        return {A::recompress, CompressionOp::preserve, opts.compression};
+    }
+    if (desired == transport::LayerCompression::decompress && compressed)
+      return {A::decompress, CompressionOp::decompress, std::nullopt};
+  }
+  if (!change_ok) return {A::preserve, CompressionOp::preserve, std::nullopt};
+  if (compressed) return {A::preserve, CompressionOp::preserve, from_detected(detected)};
+  return {A::preserve, CompressionOp::decompress, std::nullopt};
+}
+
+// Builds the transform readers; `chain` owns them, the last one is the output.
+Status build_transform(const CompressionStep& step, Reader& input, Algorithm detected, const CopyOptions& opts,
+                       std::vector<ReaderPtr>& chain) {
+  using A = CompressionStep::Action;
+  if (step.action == A::decompress || step.action == A::recompress) {
+    TRY_ASSIGN(auto dec, compress::decompressor(input, detected));
+    chain.push_back(std::move(dec));
+  }
+  if (step.action == A::compress || step.action == A::recompress) {
+    Reader& in = chain.empty() ? input : *chain.back();
+    TRY_ASSIGN(auto comp, compress::compressor(in, to_codec(*step.algorithm), opts.compression_level));
+    chain.push_back(std::move(comp));
+  }
+  return {};
+}
+
+transport::BlobInfo blob_info(const manifest::Descriptor& d) {
+  transport::BlobInfo info;
+  info.digest = d.digest;
+  info.size = d.size;
+  info.media_type = d.media_type;
+  info.urls = d.urls;
+  return info;
+}
+
+Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descriptor& layer, BlobProgress& bar) {
+  Copier& c = ctx.c;
+  auto got = c.src.get_blob(blob_info(layer));
+  if (!got) return fail(got.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
+  VerifyingReader verify(*got->reader, layer.digest, got->size);
+  CountingReader counted(verify, bar);
+  compress::PeekReader peek(counted);
+  auto prefix = peek.peek(compress::k_magic_size);
+  if (!prefix) return fail(prefix.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
+  Algorithm detected = compress::detect(*prefix);
+
+  Reader* input = &peek;
+  std::optional<DiffIdWorker> diff;
+  std::optional<TeeReader> tee;
+  if (ctx.diff_ids_needed) {
+    diff.emplace(detected);
+    input = &tee.emplace(peek, diff->pipe());
+  }
+  CompressionStep step = plan_compression(ctx, layer, detected);
+  std::vector<ReaderPtr> chain;
+  TRY(build_transform(step, *input, detected, c.opts, chain));
+  transport::BlobInfo put_info = blob_info(layer);
+  put_info.size = got->size;
+  put_info.urls.clear();
+  if (!chain.empty()) {
+    put_info.digest.reset();
+    put_info.size = -1;
+  }
+  AnnotatingReader annotated(chain.empty() ? *input : *chain.back());
+  auto put = c.dest.put_blob(annotated, put_info, false);
+  if (!put) return fail(put.error().wrap("writing blob"));
+  // The destination may stop at the end of a compressed stream; read any rest so the
+  // digest is verified over every byte (and the DiffID sees them too).
+  if (auto d = drain(*input); !d) return fail(d.error().wrap(fmt::format("reading input blob {}", layer.digest.str())));
+  CopiedLayer out;
+  if (diff) {
+    auto id = diff->finish();
+    if (!id) return fail(id.error().wrap("computing layer DiffID"));
+    out.diff_id = *id;
+  }
+  if (put_info.digest && put->digest != put_info.digest)
+    return fail(ErrorKind::internal, fmt::format("Internal error writing blob {}, blob with digest {} saved with digest {}",
+                                                 layer.digest.str(), put_info.digest->str(), put->digest->str()));
+  out.update = manifest::LayerUpdate{*put->digest, put->size, {}, layer.annotations, step.op, step.algorithm};
+  return out;
+}
+
+Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descriptor& layer) {
+  Copier& c = ctx.c;
+  if (c.dest.accepts_foreign_layer_urls() && !layer.urls.empty()) {
+    if (ctx.diff_ids_needed) return fail(ErrorKind::unsupported, "getting DiffID for foreign layers is unimplemented");
+    return CopiedLayer{manifest::LayerUpdate{layer.digest, layer.size, layer.urls, layer.annotations,
+                                             CompressionOp::preserve, std::nullopt},
+                       std::nullopt};
+  }
+  CompressionOp src_op;
+  std::optional<Compression> src_algo;
+  compression_from_media_type(layer.media_type, src_op, src_algo);
+  auto bar = c.progress.start_blob("blob", layer.digest, layer.size);
+  if (!ctx.diff_ids_needed) {
+    bool may_reuse = !(ctx.require_compression_match && c.opts.compression && src_algo != c.opts.compression);
+    if (may_reuse) {
+      auto reused = c.dest.try_reuse_blob(blob_info(layer));
+      if (!reused)
+        return fail(reused.error().wrap(fmt::format("trying to reuse blob {} at destination", layer.digest.str())));
+      if (*reused) {
+        bar->finish(true);
+        return CopiedLayer{manifest::LayerUpdate{layer.digest, layer.size, {}, layer.annotations, src_op, src_algo},
+                           std::nullopt};
+      }
+    }
+  }
+  TRY_ASSIGN(auto out, stream_layer(ctx, layer, *bar));
+  bar->finish(false);
+  return out;
+}
+
+// Runs fn(0..n-1) on up to `workers` threads; stops handing out work after a failure.
+template <class F> void parallel_for(size_t n, size_t workers, F fn) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    for (size_t i; !failed && (i = next++) < n;)
+      if (!fn(i)) failed = true;
+  };
+  workers = std::min(workers, n);
+  if (workers <= 1) return work();
+  std::vector<std::jthread> threads;
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+}
+
+} // namespace
+
+void compression_from_media_type(std::string_view mime, CompressionOp& op, std::optional<Compression>& algo) {
+  op = CompressionOp::preserve;
+  algo.reset();
+  if (mime == mt::docker_layer_gzip || mime == mt::oci_layer_gzip) algo = Compression::gzip;
+  else if (mime == mt::oci_layer_zstd) algo = Compression::zstd;
+  else if (mime == mt::docker_layer || mime == mt::oci_layer) op = CompressionOp::decompress;
+}
+
+Result<std::vector<CopiedLayer>> copy_layers(const LayerContext& ctx, const manifest::ImageManifest& m) {
+  std::vector<std::optional<Result<CopiedLayer>>> results(m.layers.size());
+  ctx.c.progress.begin_group();
+  parallel_for(m.layers.size(), ctx.c.parallelism, [&](size_t i) {
+    results[i] = copy_layer(ctx, m.layers[i]);
+    return results[i]->has_value();
+  });
+  ctx.c.progress.end_group();
+  std::vector<CopiedLayer> out;
+  for (auto& r : results) {
+    if (!r) continue; // not started because another layer failed
+    if (!*r) return fail(r->error());
+    out.push_back(std::move(**r));
+  }
+  if (out.size() != m.layers.size()) return fail(ErrorKind::internal, "layer copy stopped early");
+  return out;
+}
+
+Status copy_config(Copier& c, const manifest::Descriptor& config, const std::string& bytes) {
+  c.progress.begin_group();
+  auto bar = c.progress.start_blob("config", config.digest, static_cast<int64_t>(bytes.size()));
+  MemoryReader reader(bytes);
+  transport::BlobInfo info;
+  info.digest = config.digest;
+  info.size = static_cast<int64_t>(bytes.size());
+  info.media_type = config.media_type;
+  auto put = c.dest.put_blob(reader, info, true);
+  if (put) {
+    bar->add_bytes(bytes.size());
+    bar->finish(false);
+  }
+  c.progress.end_group();
+  if (!put) return fail(put.error().wrap("writing blob"));
+  if (put->digest != config.digest)
+    return fail(ErrorKind::internal, fmt::format("Internal error: copying uncompressed config blob {} changed digest to {}",
+                                                 config.digest.str(), put->digest->str()));
+  return {};
+}
+
+} // namespace hoist::copy::detail

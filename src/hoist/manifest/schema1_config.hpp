@@ -1,0 +1,18 @@
+// Internal: the Docker config c/image synthesizes from a schema1 manifest
+// (manifest.Schema1.ToSchema2Config), needed to convert schema1 to v2s2 / OCI.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hoist/digest/digest.hpp"
+#include "hoist/manifest/manifest.hpp"
+#include "hoist/util/result.hpp"
+
+namespace hoist::manifest {
+
+// history[0].v1Compatibility minus id/parent/parent_id/layer_id/throwaway/Size, plus
+// rootfs{type:"layers", diff_ids} and history from every v1Compatibility, keys sorted.
+Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std::vector<Digest>& diff_ids);
+
+} // namespace hoist::manifest

@@ -1,0 +1,800 @@
+"""hoist vs skopeo on local layouts (dir:, oci:): byte-identical trees, identical output.
+
+    cd tests/integration && HOIST=/path/to/build/hoist python3 -m unittest -v test_local_interop
+
+SKOPEO (default `skopeo`) is the oracle.  Both tools run the same arguments, each in its own
+working directory (so relative destination paths and error texts are identical); their output goes
+through lib.util.normalize (the skopeo-compat.md §0 1.9.3-vs-newest deltas) before comparing.
+
+Self-check: `HOIST=skopeo python3 -m unittest -v test_local_interop` must pass; it skips only
+the @hoist_only tests (behaviour where hoist deliberately differs from skopeo) and @since tests
+(newest-skopeo behaviour that the installed skopeo predates).
+HOIST_KEEP_TMP=1 keeps the temp dir (its path is printed) for debugging.
+"""
+
+import collections
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import images, util  # noqa: E402
+
+SKOPEO = os.environ.get("SKOPEO", "skopeo")
+HOIST = os.environ.get("HOIST") or ""
+if not HOIST:
+    raise SystemExit("set HOIST to the binary under test (HOIST=skopeo for the self-check)")
+VS = util.tool_version(SKOPEO)
+VH = util.tool_version(HOIST)
+
+
+def _real(binary):
+    p = shutil.which(binary) or binary
+    return os.path.realpath(p)
+
+
+HOIST_IS_SKOPEO = _real(HOIST) == _real(SKOPEO)
+
+
+def hoist_only(f):
+    """Behaviour where hoist deliberately differs from skopeo: skipped when HOIST is skopeo."""
+    return unittest.skipIf(HOIST_IS_SKOPEO, "hoist-only behaviour (skopeo differs)")(f)
+
+
+def since(version):
+    """Newest-skopeo behaviour introduced in skopeo `version`: skipped for older tools under test."""
+    return unittest.skipIf(VH < version, f"needs skopeo >= {'.'.join(map(str, version))} behaviour")
+
+
+GLOBAL = ["--insecure-policy"]
+FIXTURE_NAMES = list(images.FIXTURES)
+T = None        # module temp root
+FX = None       # fixtures: FX/<name>/dir, FX/<name>/oci (ref "v1")
+BUILT = {}      # name -> images.Image
+
+
+def setUpModule():
+    global T, FX
+    os.umask(0o022)
+    T = Path(tempfile.mkdtemp(prefix="hoist-local-interop-"))
+    FX = T / "fx"
+    for name in FIXTURE_NAMES:
+        img = images.build_fixture(name)
+        BUILT[name] = img
+        img.write(FX / name / "dir", "dir")
+        if name != "schema1":
+            img.write(FX / name / "oci", "oci", ref="v1")
+    # two images in one layout: "more than one image in oci"
+    images.build_fixture("oci-gzip").write(FX / "multi", "oci", ref="a")
+    images.build_fixture("docker-gzip").write(FX / "multi", "oci", ref="b")
+    if os.environ.get("HOIST_KEEP_TMP"):
+        print(f"\n[test_local_interop] temp dir: {T}", file=sys.stderr)
+
+
+def tearDownModule():
+    if T and not os.environ.get("HOIST_KEEP_TMP"):
+        shutil.rmtree(T, ignore_errors=True)
+
+
+def src_ref(name, layout, ref="v1"):
+    if layout == "dir":
+        return f"dir:{FX / name / 'dir'}"
+    return f"oci:{FX / name / 'oci'}" + (f":{ref}" if ref else "")
+
+
+def canonical_stdout(text):
+    """Copy progress with each run of consecutive `Copying blob` lines sorted (blobs are copied
+    in parallel, so their order is not specified)."""
+    out, run = [], []
+    for line in text.splitlines():
+        if line.startswith("Copying blob "):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        out.append(line)
+    out.extend(sorted(run))
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def decompress(data: bytes) -> bytes:
+    if data[:3] == b"\x1f\x8b\x08":
+        return gzip.decompress(data)
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        return subprocess.run(["zstd", "-d", "-q", "-c"], input=data, stdout=subprocess.PIPE,
+                              check=True).stdout
+    return data
+
+
+def sha(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+class Base(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self._n = 0
+
+    # -- running -------------------------------------------------------------------------
+
+    def fresh_cwds(self):
+        """A new pair of working directories (skopeo, hoist) for one comparison."""
+        self._n += 1
+        base = self.work / str(self._n)
+        cwds = (base / "skopeo", base / "hoist")
+        for c in cwds:
+            c.mkdir(parents=True)
+        return cwds
+
+    def run_tool(self, binary, args, cwd, **kw):
+        return util.run([binary, *args], cwd=cwd, **kw)
+
+    def both(self, args, prepare=None, **norm):
+        """Run args with skopeo and hoist in fresh cwds; return (cwd_s, res_s, cwd_h, res_h), the
+        results normalized (§0) with the cwd path replaced by <cwd>."""
+        cs, ch = self.fresh_cwds()
+        out = []
+        for binary, cwd, v, peer in ((SKOPEO, cs, VS, VH), (HOIST, ch, VH, VS)):
+            if prepare:
+                prepare(cwd)
+            r = util.normalize(self.run_tool(binary, args, cwd), v, peer_version=peer, **norm)
+            r = util.Result(r.argv, r.rc, r.stdout.replace(str(cwd), "<cwd>"),
+                            r.stderr.replace(str(cwd), "<cwd>"))
+            out += [cwd, r]
+        return tuple(out)
+
+    # -- assertions ----------------------------------------------------------------------
+
+    def assert_same_result(self, rs, rh, stdout=True, stderr=True, ordered_blobs=False):
+        ctx = f"\n== skopeo (oracle) ==\n{rs.describe()}\n== hoist ==\n{rh.describe()}"
+        self.assertEqual(rs.rc, rh.rc, "exit codes differ" + ctx)
+        if stdout:
+            es, eh = rs.stdout, rh.stdout
+            if not ordered_blobs:
+                es, eh = canonical_stdout(es), canonical_stdout(eh)
+            if es != eh:
+                self.fail("stdout differs:\n" + util.text_diff(es, eh, "stdout") + ctx)
+        if stderr and rs.stderr != rh.stderr:
+            self.fail("stderr differs:\n" + util.text_diff(rs.stderr, rh.stderr, "stderr") + ctx)
+
+    def assert_ok(self, r):
+        self.assertEqual(r.rc, 0, "command failed:\n" + r.describe())
+
+    def assert_same_tree(self, ps, ph, fresh_index=True, ignore=()):
+        ts = util.normalize(util.tree(ps, ignore), VS, fresh_index=fresh_index)
+        th = util.normalize(util.tree(ph, ignore), VH, fresh_index=fresh_index)
+        d = util.tree_diff(ts, th)
+        if d:
+            self.fail(f"trees differ (expected = skopeo {ps}, actual = hoist {ph}):\n{d}")
+
+    def assert_no_visible_image(self, path, layout, old_index=None):
+        path = Path(path)
+        if layout == "dir":
+            self.assertFalse((path / "manifest.json").exists(),
+                             f"{path}/manifest.json exists after a failed copy")
+        else:
+            idx = path / "index.json"
+            if old_index is None:
+                self.assertFalse(idx.exists(), f"{idx} exists after a failed copy:\n"
+                                 + (idx.read_text() if idx.exists() else ""))
+            else:
+                self.assertEqual(idx.read_bytes(), old_index, f"{idx} changed by a failed copy")
+
+    def assert_blobs_valid(self, path):
+        """Every blob file under its digest name has that digest (no half-written blob)."""
+        path = Path(path)
+        for p in list(path.glob("blobs/sha256/*")) + [q for q in path.glob("*") if len(q.name) == 64]:
+            if p.is_file() and len(p.name) == 64:
+                self.assertEqual(sha(p.read_bytes()), "sha256:" + p.name, f"corrupt blob {p}")
+
+    def semantics(self, path, layout):
+        """Layout content with layer blobs identified by their uncompressed digest: for copies
+        whose compressed bytes depend on the compressor (gzip/zstd encoders differ)."""
+        path = Path(path)
+
+        def blob(d):
+            h = d.split(":", 1)[1]
+            p = path / h if layout == "dir" else path / "blobs" / "sha256" / h
+            self.assertTrue(p.is_file(), f"blob {d} missing in {path}")
+            data = p.read_bytes()
+            self.assertEqual(sha(data), d, f"blob {p} does not match its digest")
+            return data
+
+        if layout == "dir":
+            man_bytes = (path / "manifest.json").read_bytes()
+            entry = None
+        else:
+            idx = json.loads((path / "index.json").read_bytes())
+            self.assertEqual(len(idx["manifests"]), 1, idx)
+            entry = dict(idx["manifests"][0])
+            man_bytes = blob(entry.pop("digest"))
+            self.assertEqual(entry.pop("size"), len(man_bytes))
+        man = json.loads(man_bytes)
+        layers = []
+        for lay in man["layers"]:
+            data = blob(lay["digest"])
+            self.assertEqual(lay["size"], len(data), f"size of {lay['digest']}")
+            layers.append({k: v for k, v in lay.items() if k not in ("digest", "size")}
+                          | {"uncompressed": sha(decompress(data))})
+        cfg = blob(man["config"]["digest"])
+        rest = {k: v for k, v in man.items() if k != "layers"}
+        return {"index entry": entry, "manifest": rest, "layers": layers, "config": cfg.decode(),
+                "manifest is compact JSON": b"\n" not in man_bytes}
+
+
+# ---------------------------------------------------------------------------------------------
+# copy: identical trees
+
+# (fixture, source layout, extra flags, destination layout)
+COPY_CASES = []
+for _name in FIXTURE_NAMES:
+    for _sl in ("dir", "oci"):
+        if _name == "schema1" and _sl == "oci":
+            continue
+        for _dl in ("dir", "oci"):
+            if _name == "oci-none" and _dl == "oci":
+                continue  # gets compressed: see SEMANTIC_CASES
+            COPY_CASES.append((_name, _sl, [], _dl))
+for _name in ("oci-index", "docker-list"):
+    for _dl in ("dir", "oci"):
+        COPY_CASES += [(_name, "dir", ["--all"], _dl), (_name, "oci", ["--all"], _dl)]
+        for _ma in ("system", "all", "index-only"):
+            COPY_CASES.append((_name, "dir", ["--multi-arch", _ma], _dl))
+    COPY_CASES.append((_name, "dir", ["--all", "--format", "v2s2"], "dir"))
+    COPY_CASES.append((_name, "dir", ["--all", "--format", "oci"], "dir"))
+    COPY_CASES.append((_name, "dir", ["--override-arch", "arm", "--override-variant", "v7"], "dir"))
+    COPY_CASES.append((_name, "dir", ["--override-arch", "arm64"], "oci"))
+COPY_CASES += [
+    ("oci-gzip", "dir", ["--all"], "dir"),                    # --all on a single image
+    ("docker-gzip", "dir", ["--format", "oci"], "dir"),       # v2s2 -> OCI: config re-marshalled
+    ("docker-gzip", "oci", ["--format", "oci"], "oci"),
+    ("oci-gzip", "dir", ["--format", "v2s2"], "dir"),         # OCI -> v2s2: config kept
+    ("oci-none", "dir", ["--format", "v2s2"], "dir"),
+    ("oci-gzip", "oci", ["--format", "oci"], "dir"),          # no-op conversion
+    ("oci-40", "oci", ["--format", "v2s2"], "dir"),
+    ("schema1", "dir", ["--format", "oci"], "dir"),           # schema1 conversion needs diffIDs
+    ("schema1", "dir", ["--format", "v2s2"], "dir"),
+    ("oci-gzip", "dir", ["--dest-decompress"], "dir"),
+    ("docker-gzip", "oci", ["--dest-decompress"], "dir"),
+    ("oci-zstd", "dir", ["--dest-decompress"], "dir"),
+    ("oci-none", "dir", ["--dest-oci-accept-uncompressed-layers"], "oci"),
+    ("oci-gzip", "dir", ["--preserve-digests"], "oci"),
+    ("oci-gzip", "dir", ["-q"], "oci"),
+]
+
+# compressor-dependent bytes: compare layout semantics (uncompressed layer digests, configs…)
+SEMANTIC_CASES = [
+    ("oci-none", "dir", [], "oci"),
+    ("oci-none", "oci", [], "oci"),
+    ("oci-none", "dir", ["--dest-compress"], "dir"),
+    ("oci-none", "dir", ["--dest-compress", "--dest-compress-format", "zstd"], "dir"),
+    ("oci-gzip", "dir", ["--dest-compress-format", "zstd", "--dest-compress"], "dir"),
+]
+
+
+def dest_ref(layout, name="out"):
+    return f"dir:{name}" if layout == "dir" else f"oci:{name}:dest"
+
+
+class Copy(Base):
+    def _copy_case(self, name, sl, flags, dl):
+        args = [*GLOBAL, "copy", *flags, src_ref(name, sl), dest_ref(dl)]
+        cs, rs, ch, rh = self.both(args)
+        self.assert_same_result(rs, rh)
+        self.assertEqual(rs.rc, 0, "oracle failed:\n" + rs.describe())
+        return cs, ch
+
+    def test_copy_trees(self):
+        for case in COPY_CASES:
+            with self.subTest(case=case):
+                cs, ch = self._copy_case(*case)
+                self.assert_same_tree(cs / "out", ch / "out")
+
+    def test_copy_semantics_when_compressing(self):
+        for case in SEMANTIC_CASES:
+            with self.subTest(case=case):
+                cs, ch = self._copy_case(*case)
+                dl = case[3]
+                self.assertEqual(self.semantics(cs / "out", dl), self.semantics(ch / "out", dl))
+                ts, th = util.tree(cs / "out"), util.tree(ch / "out")
+                for rel in ("oci-layout", "version"):
+                    if rel in ts:
+                        self.assertEqual(util.normalize({rel: ts[rel]}, VS),
+                                         util.normalize({rel: th.get(rel)}, VH) if rel in th else {},
+                                         rel)
+
+    def test_copy_errors_same(self):
+        cases = [
+            [*GLOBAL, "copy", "--format", "v2s2", src_ref("oci-zstd", "dir"), "dir:out"],
+            [*GLOBAL, "copy", "--format", "v2s2", src_ref("oci-zstd", "oci"), "oci:out:x"],
+            [*GLOBAL, "copy", "--format", "xyz", src_ref("oci-gzip", "dir"), "dir:out"],
+            [*GLOBAL, "copy", "--multi-arch", "bogus", src_ref("oci-gzip", "dir"), "dir:out"],
+            [*GLOBAL, "copy", "--all", "--multi-arch", "all", src_ref("oci-gzip", "dir"), "dir:out"],
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                _, rs, _, rh = self.both(args)
+                self.assertNotEqual(rs.rc, 0, rs.describe())
+                # which blobs were announced before the failure depends on parallelism: stdout
+                # is compared only up to the first "Copying" line
+                self.assert_same_result(rs, rh, stdout=False)
+                self.assertEqual(rs.stdout.split("Copying")[0], rh.stdout.split("Copying")[0])
+
+    def test_copy_into_existing_oci_layout_keeps_other_images(self):
+        def prepare(cwd):
+            images.build_fixture("oci-40").write(cwd / "out", "oci", ref="other")
+            images.build_fixture("docker-gzip").write(cwd / "out", "oci", ref="dest")  # renamed away
+            images.build_fixture("oci-none").write(cwd / "out", "oci")                 # no name
+        for name in ("oci-gzip", "oci-index"):
+            with self.subTest(name=name):
+                cs, rs, ch, rh = self.both([*GLOBAL, "copy", src_ref(name, "dir"), "oci:out:dest"],
+                                           prepare=prepare, fresh_index=False)
+                self.assert_same_result(rs, rh)
+                self.assert_ok(rs)
+                self.assert_same_tree(cs / "out", ch / "out", fresh_index=False)
+
+    def test_copy_over_existing_dir_image(self):
+        def prepare(cwd):
+            images.build_fixture("oci-40").write(cwd / "out", "dir")
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", src_ref("docker-gzip", "dir"), "dir:out"],
+                                   prepare=prepare)
+        self.assert_same_result(rs, rh)
+        self.assert_ok(rs)
+        self.assert_same_tree(cs / "out", ch / "out")
+
+    def test_copy_dir_refuses_non_image_dir(self):
+        def prepare(cwd):
+            (cwd / "out").mkdir()
+            (cwd / "out" / "precious.txt").write_text("keep me\n")
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", src_ref("oci-gzip", "dir"), "dir:out"],
+                                   prepare=prepare)
+        self.assertNotEqual(rs.rc, 0)
+        self.assert_same_result(rs, rh)
+        self.assert_same_tree(cs / "out", ch / "out")
+        self.assertEqual((ch / "out" / "precious.txt").read_text(), "keep me\n")
+
+    def test_copy_digestfile(self):
+        for name in ("oci-gzip", "oci-index"):
+            with self.subTest(name=name):
+                args = [*GLOBAL, "copy", "--all", "--digestfile", "digest", src_ref(name, "dir"),
+                        "oci:out:x"]
+                cs, rs, ch, rh = self.both(args)
+                self.assert_same_result(rs, rh)
+                self.assertEqual((cs / "digest").read_bytes(), (ch / "digest").read_bytes())
+                self.assertEqual((ch / "digest").read_text(), BUILT[name].digest)
+
+
+# ---------------------------------------------------------------------------------------------
+# inspect / manifest-digest
+
+INSPECT_VARIANTS = [
+    [],
+    ["--raw"],
+    ["--config"],
+    ["--config", "--raw"],
+    ["--format", "{{.Digest}} {{.Architecture}} {{.Os}} {{len .Layers}}"],
+    ["--format", "{{.Labels}}|{{.Created}}|{{.Env}}|{{.Layers}}|{{.RepoTags}}|{{.DockerVersion}}"],
+    ["--format", "{{.Name}}:{{.Tag}}\\t{{range .Layers}}{{.}},{{end}}\\n"],
+    ["--config", "--format", "{{.Architecture}} {{.Config.Env}} {{.Config.Cmd}} {{.RootFS.DiffIDs}}"],
+    ["-n"],
+]
+
+
+class Inspect(Base):
+    def refs(self, name):
+        out = [src_ref(name, "dir")]
+        if name != "schema1":
+            out += [src_ref(name, "oci"), src_ref(name, "oci", ref=None)]
+        return out
+
+    def test_inspect_same_output(self):
+        for name in FIXTURE_NAMES:
+            for ref in self.refs(name):
+                for v in INSPECT_VARIANTS:
+                    with self.subTest(name=name, ref=ref, variant=v):
+                        _, rs, _, rh = self.both(["inspect", *v, ref])
+                        self.assert_ok(rs)
+                        self.assert_same_result(rs, rh, ordered_blobs=True)
+
+    def test_inspect_lists_with_platform_overrides(self):
+        overrides = [["--override-arch", "arm", "--override-variant", "v7"],
+                     ["--override-arch", "arm64"], ["--override-arch", "arm64", "--override-variant", "v8"],
+                     ["--override-os", "linux", "--override-arch", "amd64"]]
+        for name in ("oci-index", "docker-list"):
+            for o in overrides:
+                for v in ([], ["--config", "--raw"], ["--format", "{{.Architecture}} {{.Digest}}"]):
+                    with self.subTest(name=name, override=o, variant=v):
+                        _, rs, _, rh = self.both([*o, "inspect", *v, src_ref(name, "dir")])
+                        self.assert_ok(rs)
+                        self.assert_same_result(rs, rh, ordered_blobs=True)
+
+    def test_inspect_raw_is_verbatim(self):
+        # independent of skopeo: the raw manifest / config are the fixture's bytes
+        for name in FIXTURE_NAMES:
+            img = BUILT[name]
+            with self.subTest(name=name):
+                r = self.run_tool(HOIST, ["inspect", "--raw", src_ref(name, "dir")], self.work)
+                self.assert_ok(r)
+                self.assertEqual(r.stdout.encode(), img.manifest)
+                if img.config is not None:
+                    r = self.run_tool(HOIST, ["inspect", "--config", "--raw", src_ref(name, "dir")],
+                                      self.work)
+                    self.assertEqual(r.stdout.encode(), img.config)
+
+    @since((1, 10, 0))
+    def test_inspect_layersdata(self):
+        for name in ("oci-gzip", "oci-zstd", "docker-gzip", "oci-index"):
+            img = BUILT[name]
+            inst = img.instances[0] if img.instances else img   # host: linux/amd64
+            man = json.loads(inst.manifest)
+            want = [{"MIMEType": lay["mediaType"], "Digest": lay["digest"], "Size": lay["size"],
+                     "Annotations": lay.get("annotations")} for lay in man["layers"]]
+            with self.subTest(name=name):
+                r = self.run_tool(HOIST, ["inspect", src_ref(name, "dir")], self.work)
+                self.assert_ok(r)
+                got = json.loads(r.stdout)
+                self.assertEqual(got.get("LayersData"), want, r.stdout)
+                self.assertEqual(list(got).index("LayersData"), list(got).index("Layers") + 1)
+
+    @since((1, 11, 0))
+    def test_inspect_format_json_func(self):
+        img = BUILT["oci-gzip"]
+        labels = json.loads(img.config)["config"]["Labels"]
+        want = json.dumps(labels, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"
+        r = self.run_tool(HOIST, ["inspect", "--format", "{{json .Labels}}", src_ref("oci-gzip", "dir")],
+                          self.work)
+        self.assert_ok(r)
+        self.assertEqual(r.stdout, want)
+
+    def test_manifest_digest(self):
+        for name in FIXTURE_NAMES:
+            img = BUILT[name]
+            files = [FX / name / "dir" / "manifest.json"]
+            files += [FX / name / "dir" / (images.hex_of(i.digest) + ".manifest.json") for i in img.instances]
+            for f in files:
+                with self.subTest(file=f):
+                    _, rs, _, rh = self.both(["manifest-digest", str(f)])
+                    self.assert_ok(rs)
+                    self.assert_same_result(rs, rh)
+            with self.subTest(name=name, check="independent digest"):
+                # schema1: digest of the JWS-stripped payload, computed by lib.images
+                self.assertEqual(rs.stdout, img.digest + "\n")
+
+    def test_inspect_digest_of_list_is_top_level(self):
+        for name in ("oci-index", "docker-list"):
+            r = self.run_tool(HOIST, ["inspect", "--format", "{{.Digest}}", src_ref(name, "dir")], self.work)
+            self.assert_ok(r)
+            self.assertEqual(r.stdout, BUILT[name].digest + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# each tool reads what the other wrote
+
+class CrossRead(Base):
+    def test_each_reads_the_other(self):
+        for name in ("oci-gzip", "oci-zstd", "docker-gzip", "oci-index", "docker-list", "schema1", "oci-none"):
+            for flags in ([], ["--all"]):
+                with self.subTest(name=name, flags=flags):
+                    w = self.work / f"{name}{'-all' if flags else ''}"
+                    w.mkdir()
+                    writer_out = {}
+                    for tool, binary in (("s", SKOPEO), ("h", HOIST)):
+                        r = self.run_tool(binary, [*GLOBAL, "copy", *flags, src_ref(name, "dir"),
+                                                   f"oci:{tool}-oci:t"], w)
+                        self.assert_ok(r)
+                        writer_out[tool] = r
+                    # reader x copies writer y's layout to dir:, and inspects it
+                    results = {}
+                    for reader, binary in (("s", SKOPEO), ("h", HOIST)):
+                        for writer in ("s", "h"):
+                            dest = f"{reader}-reads-{writer}"
+                            r = self.run_tool(binary, [*GLOBAL, "copy", *flags, f"oci:{writer}-oci:t",
+                                                       f"dir:{dest}"], w)
+                            self.assert_ok(r)
+                            d = self.run_tool(binary, ["inspect", "--format", "{{.Digest}}",
+                                                       f"oci:{writer}-oci:t"], w)
+                            self.assert_ok(d)
+                            results[(reader, writer)] = d.stdout
+                    if name != "oci-none":  # otherwise the writers' gzip bytes differ
+                        self.assertEqual(len(set(results.values())), 1, results)
+                        self.assert_same_tree(w / "s-reads-s", w / "s-reads-h")
+                        self.assert_same_tree(w / "s-reads-s", w / "h-reads-s")
+                    else:
+                        self.assertEqual(results[("s", "h")], results[("h", "h")], results)
+                        self.assertEqual(self.semantics(w / "s-reads-s", "dir"),
+                                         self.semantics(w / "s-reads-h", "dir"))
+                        self.assert_same_tree(w / "s-reads-h", w / "h-reads-h")
+
+
+# ---------------------------------------------------------------------------------------------
+# error texts
+
+class Errors(Base):
+    def compare(self, args, prepare=None):
+        _, rs, _, rh = self.both(args, prepare=prepare)
+        self.assertNotEqual(rs.rc, 0, "oracle unexpectedly succeeded:\n" + rs.describe())
+        self.assert_same_result(rs, rh)
+        return rs, rh
+
+    def test_bad_references(self):
+        zero = "sha256:" + "0" * 64
+        for ref in ["foo", "nope:foo", "docker:foo", "docker://Foo/Bar", f"docker://foo:t@{zero}",
+                    "docker://" + "a" * 64, "oci:/tmp/x:B@@", "dir:"]:
+            with self.subTest(ref=ref, cmd="inspect"):
+                self.compare(["inspect", ref])
+            with self.subTest(ref=ref, cmd="copy source"):
+                self.compare([*GLOBAL, "copy", ref, "dir:out"])
+            with self.subTest(ref=ref, cmd="copy destination"):
+                if ref != "dir:":
+                    self.compare([*GLOBAL, "copy", src_ref("oci-gzip", "dir"), ref])
+
+    def test_nonexistent_paths(self):
+        missing = str(T / "does-not-exist")
+        for args in (["inspect", f"dir:{missing}"], ["inspect", f"oci:{missing}"],
+                     ["inspect", f"oci:{missing}:v1"], [*GLOBAL, "copy", f"dir:{missing}", "dir:out"],
+                     [*GLOBAL, "copy", f"oci:{missing}:v1", "oci:out"], ["manifest-digest", missing]):
+            with self.subTest(args=args):
+                self.compare(args)
+
+    def test_oci_reference_not_found(self):
+        # newest exits 2 ("image not found", skopeo >= 1.16); 1.9.3 exits 1 (normalized)
+        for args in (["inspect", src_ref("oci-gzip", "oci", ref="nope")],
+                     [*GLOBAL, "copy", src_ref("oci-gzip", "oci", ref="nope"), "dir:out"]):
+            with self.subTest(args=args):
+                rs, rh = self.compare(args)
+                self.assertEqual(rh.rc, 2)
+
+    def test_more_than_one_image(self):
+        for args in (["inspect", f"oci:{FX / 'multi'}"], [*GLOBAL, "copy", f"oci:{FX / 'multi'}", "dir:out"]):
+            with self.subTest(args=args):
+                rs, rh = self.compare(args)
+                self.assertIn("more than one image in oci, choose an image", rh.stderr)
+        # and both named images are readable
+        for ref in ("a", "b"):
+            _, rs, _, rh = self.both(["inspect", f"oci:{FX / 'multi'}:{ref}"])
+            self.assert_ok(rs)
+            self.assert_same_result(rs, rh)
+
+    def test_argument_count(self):
+        src = src_ref("oci-gzip", "dir")
+        for args in (["copy", src], ["copy", src, "dir:a", "dir:b"], ["copy"], ["inspect"],
+                     ["inspect", src, src], ["inspect", "--raw", "--format", "x", src]):
+            with self.subTest(args=args):
+                self.compare(args)
+
+    @since((1, 16, 0))
+    def test_no_matching_platform(self):
+        r = self.run_tool(HOIST, ["--override-arch", "s390x", "inspect", src_ref("docker-list", "dir")],
+                          self.work)
+        self.assertEqual(r.rc, 1, r.describe())
+        self.assertIn('msg="Error parsing manifest for image: choosing image instance: no image found in '
+                      'manifest list for architecture \\"s390x\\", variant \\"\\", OS \\"linux\\""',
+                      r.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# corrupt input
+
+def _break(path: Path, how: str, digest: str):
+    if how == "flip":
+        b = bytearray(path.read_bytes())
+        b[len(b) // 2] ^= 0x01
+        path.write_bytes(bytes(b))
+    elif how == "truncate":
+        path.write_bytes(path.read_bytes()[:-100])
+    elif how == "missing":
+        path.unlink()
+
+
+class BadInput(Base):
+    @classmethod
+    def setUpClass(cls):
+        """Broken copies of oci-gzip (dir: and oci: layouts), shared read-only by both tools."""
+        cls.bad = {}
+        img = BUILT["oci-gzip"]
+        layer = img.layers[1].digest
+        for how in ("flip", "truncate", "missing", "config-flip", "badjson", "pathdigest"):
+            for layout in ("dir", "oci"):
+                p = FX / "bad" / f"{how}-{layout}"
+                img.write(p, layout, ref=None if layout == "dir" else "v1")
+                blobdir = p if layout == "dir" else p / "blobs" / "sha256"
+                man = blobdir / images.hex_of(img.digest) if layout == "oci" else p / "manifest.json"
+                if how in ("flip", "truncate", "missing"):
+                    _break(blobdir / images.hex_of(layer), how, layer)
+                elif how == "config-flip":
+                    _break(blobdir / images.hex_of(img.config_digest), "flip", img.config_digest)
+                elif how == "badjson":
+                    man.write_bytes(img.manifest[:-7])
+                elif how == "pathdigest":
+                    man.write_bytes(img.manifest.replace(layer.encode(), b"sha256:../../x"))
+                cls.bad[(how, layout)] = f"{layout}:{p}" + (":v1" if layout == "oci" else "")
+
+    def test_bad_input_fails_cleanly(self):
+        # (how, compare stderr exactly?) — the path-digest text differs between 1.9.3 and newest
+        for how, exact in (("flip", True), ("truncate", True), ("missing", True), ("config-flip", True),
+                           ("badjson", True), ("pathdigest", False)):
+            for sl in ("dir", "oci"):
+                for dl in ("dir", "oci"):
+                    with self.subTest(how=how, src=sl, dest=dl):
+                        args = [*GLOBAL, "copy", self.bad[(how, sl)], dest_ref(dl)]
+                        cs, rs, ch, rh = self.both(args)
+                        self.assertNotEqual(rs.rc, 0, rs.describe())
+                        self.assertNotEqual(rh.rc, 0, rh.describe())
+                        if exact:
+                            self.assert_same_result(rs, rh, stdout=False)
+                        if how in ("flip", "truncate"):
+                            self.assertIn("Digest did not match, expected", rh.stderr)
+                        if how == "pathdigest":
+                            self.assertIn("sha256:../../x", rh.stderr)
+                            for root in (cs, ch):   # nothing escaped the destination
+                                self.assertEqual(sorted(p.name for p in root.parent.rglob("x")), [])
+                        self.assert_no_visible_image(ch / "out", dl)
+                        self.assert_no_visible_image(cs / "out", dl)
+
+    def test_inspect_bad_input(self):
+        for how in ("badjson", "config-flip"):
+            for sl in ("dir", "oci"):
+                with self.subTest(how=how, src=sl):
+                    _, rs, _, rh = self.both(["inspect", self.bad[(how, sl)]])
+                    self.assert_same_result(rs, rh)
+
+    def test_failed_copy_keeps_existing_oci_image(self):
+        def prepare(cwd):
+            images.build_fixture("docker-gzip").write(cwd / "out", "oci", ref="old")
+        for how in ("flip", "missing"):
+            with self.subTest(how=how):
+                cs, rs, ch, rh = self.both([*GLOBAL, "copy", self.bad[(how, "dir")], "oci:out:old"],
+                                           prepare=prepare)
+                self.assertNotEqual(rh.rc, 0)
+                for cwd, binary in ((cs, SKOPEO), (ch, HOIST)):
+                    ref = cwd.parent / "ref-old"
+                    shutil.rmtree(ref, ignore_errors=True)
+                    images.build_fixture("docker-gzip").write(ref, "oci", ref="old")
+                    want, got = util.tree(ref), util.tree(cwd / "out")
+                    missing_or_changed = {k: v for k, v in want.items() if got.get(k) != v}
+                    self.assertEqual(missing_or_changed, {}, f"{binary}: old image damaged")
+                    r = self.run_tool(binary, ["inspect", "--format", "{{.Digest}}", "oci:out:old"], cwd)
+                    self.assertEqual(r.stdout, BUILT["docker-gzip"].digest + "\n", r.describe())
+
+    @hoist_only
+    def test_failed_copy_keeps_existing_dir_image(self):
+        """skopeo empties a dir: destination before copying (so a failed copy destroys the old
+        image); hoist keeps the old image until the new one is complete."""
+        ch = self.work / "h"
+        ch.mkdir()
+        old = images.build_fixture("docker-gzip")
+        old.write(ch / "out", "dir")
+        before = util.tree(ch / "out")
+        for how in ("flip", "truncate", "missing", "badjson"):
+            with self.subTest(how=how):
+                r = self.run_tool(HOIST, [*GLOBAL, "copy", self.bad[(how, "dir")], "dir:out"], ch)
+                self.assertNotEqual(r.rc, 0, r.describe())
+                d = util.tree_diff(before, util.tree(ch / "out"))
+                self.assertEqual(d, "", "old dir: image changed by a failed copy:\n" + d)
+                r = self.run_tool(HOIST, ["inspect", "--format", "{{.Digest}}", "dir:out"], ch)
+                self.assertEqual(r.stdout, old.digest + "\n", r.describe())
+
+
+# ---------------------------------------------------------------------------------------------
+# crash safety: SIGKILL mid-copy
+
+class CrashSafety(Base):
+    SIZE = 200 * 1024 * 1024
+
+    @classmethod
+    def setUpClass(cls):
+        cls.big = FX / "big"
+        if not cls.big.exists():
+            images.build_image("oci", layers=2, compression="none", seed=99,
+                               size=cls.SIZE).write(cls.big, "dir")
+
+    def _mid_copy(self, dest_dir: Path, layout: str) -> bool:
+        """True if dest has started receiving data but no image is visible yet."""
+        if not dest_dir.exists():
+            return False
+        visible = (dest_dir / ("manifest.json" if layout == "dir" else "index.json")).exists()
+        written = sum(p.stat().st_size for p in dest_dir.rglob("*") if p.is_file()
+                      and p.name not in ("version", "oci-layout"))
+        return written > 0 and not visible
+
+    def _kill_mid_copy(self, cwd, layout):
+        dest = dest_ref(layout)
+        delay = 0.2
+        for attempt in range(12):
+            shutil.rmtree(cwd / "out", ignore_errors=True)
+            p = subprocess.Popen([HOIST, *GLOBAL, "copy", f"dir:{self.big}", dest], cwd=cwd,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            if p.poll() is not None:      # finished (or failed) before the kill: kill sooner
+                delay /= 2
+                continue
+            mid = self._mid_copy(cwd / "out", layout)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            if mid and self._mid_copy(cwd / "out", layout):
+                return attempt
+            delay *= 1.5                  # killed before any data was written: wait longer
+        self.skipTest("could not kill the copy mid-transfer (too fast or too slow)")
+
+    def test_sigkill_mid_copy(self):
+        for layout in ("dir", "oci"):
+            with self.subTest(layout=layout):
+                cwd = self.work / layout
+                cwd.mkdir()
+                self._kill_mid_copy(cwd, layout)
+                self.assert_no_visible_image(cwd / "out", layout)
+                self.assert_blobs_valid(cwd / "out")
+                r = self.run_tool(HOIST, [*GLOBAL, "copy", f"dir:{self.big}", dest_ref(layout)], cwd)
+                self.assert_ok(r)
+                ref = self.work / f"ref-{layout}"
+                ref.mkdir()
+                self.assert_ok(self.run_tool(SKOPEO, [*GLOBAL, "copy", f"dir:{self.big}",
+                                                      dest_ref(layout)], ref))
+                # stray temporary files of the killed process (not part of the layout) are
+                # tolerated; every file of the image must be byte-identical
+                ts, th = util.tree(ref / "out"), util.tree(cwd / "out")
+                strays = [k for k in th if k not in ts and "/" not in k and k not in
+                          ("blobs", "index.json", "oci-layout", "manifest.json", "version")]
+                self.assert_same_tree(ref / "out", cwd / "out", ignore=tuple(strays))
+                self.assert_blobs_valid(cwd / "out")
+                if strays:
+                    print(f"\n[crash {layout}] stray files left by the killed copy: {strays}",
+                          file=sys.stderr)
+                shutil.rmtree(ref)
+                shutil.rmtree(cwd)
+
+
+# ---------------------------------------------------------------------------------------------
+# umoci accepts hoist's OCI output
+
+@unittest.skipUnless(shutil.which("umoci"), "umoci not installed")
+class Umoci(Base):
+    def test_umoci_unpacks_hoist_output(self):
+        for name, flags in (("oci-gzip", []), ("docker-gzip", []), ("oci-none", []),
+                            ("oci-40", []), ("docker-list", []), ("schema1", []),
+                            ("oci-index", ["--all"])):
+            with self.subTest(name=name):
+                w = self.work / name
+                w.mkdir()
+                r = self.run_tool(HOIST, [*GLOBAL, "copy", *flags, src_ref(name, "dir"), "oci:layout:t"], w)
+                self.assert_ok(r)
+                if flags:  # an index: umoci needs a manifest; unpack the amd64 instance by digest
+                    index = json.loads((w / "layout" / "index.json").read_bytes())
+                    self.assertEqual(index["manifests"][0]["mediaType"], images.OCI_INDEX)
+                    continue
+                u = util.run(["umoci", "unpack", "--rootless", "--image", "layout:t", "bundle"], cwd=w)
+                self.assertEqual(u.rc, 0, u.describe())
+                img = BUILT[name]
+                img = img.instances[0] if img.instances else img
+                n = len(img.layers)
+                rootfs = w / "bundle" / "rootfs"
+                # last layer's files are there, with the content the fixture generated
+                text = rootfs / f"usr/share/hoist-{n - 1}/text.txt"
+                self.assertTrue(text.is_file(), f"{text} missing")
+                lt = images.make_layer_tar(img.seed, n - 1, img.size)
+                with tarfile.open(fileobj=io.BytesIO(lt)) as tf:
+                    want = tf.extractfile(f"usr/share/hoist-{n - 1}/text.txt").read()
+                self.assertEqual(text.read_bytes(), want)
+                self.assertTrue((rootfs / f"usr/share/hoist-{n - 1}/link-to-text").is_symlink())
+                if n > 1:  # the whiteout in the last layer removed the previous layer's conf
+                    self.assertFalse((rootfs / f"etc/hoist-{n - 2}.conf").exists())
+                    self.assertTrue((rootfs / f"etc/hoist-{n - 1}.conf").exists())
+
+
+if __name__ == "__main__":
+    unittest.main()

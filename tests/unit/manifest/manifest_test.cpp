@@ -1,0 +1,3 @@
+#include "hoist/manifest/manifest.hpp"
+
+#include <gtest/gtest.h>
