@@ -255,6 +255,26 @@ Credentials from_creds_store(const AuthFileContents& contents, std::string_view 
   return *creds;
 }
 
+// The auths part of findCredentialsInFile: exact keys, most specific first (host/a/b/c,
+// host/a/b, host/a, host; legacy files: host only), then any normalized-equal key.
+Result<Credentials> find_in_auths(const AuthFileContents& contents, std::string_view key, std::string_view registry,
+                                  const AuthPath& path) {
+  std::string candidate(path.legacy_format ? registry : key);
+  for (;;) {
+    auto it = contents.auths.find(candidate);
+    if (it != contents.auths.end()) return decode_docker_auth(path.path, it->first, it->second);
+    auto slash = candidate.rfind('/');
+    if (slash == std::string::npos) break;
+    candidate.resize(slash);
+  }
+  std::string normalized = normalize_registry(registry);
+  for (const auto& [k, entry] : contents.auths) {
+    if (normalize_auth_file_key(k, path.legacy_format) == normalized) return decode_docker_auth(path.path, k, entry);
+  }
+  log::debug(fmt::format("No credentials matching {} found in {}", key, path.path));
+  return Credentials{};
+}
+
 } // namespace
 
 Result<Credentials> find_credentials_in_file(std::string_view key, std::string_view registry, const AuthPath& path) {
@@ -267,19 +287,8 @@ Result<Credentials> find_credentials_in_file(std::string_view key, std::string_v
     return helper_get(helper->second, registry);
   }
   // Most specific first: host/a/b/c, host/a/b, host/a, host (legacy files: host only).
-  std::string candidate(path.legacy_format ? registry : key);
-  for (;;) {
-    auto it = contents->auths.find(candidate);
-    if (it != contents->auths.end()) return decode_docker_auth(path.path, it->first, it->second);
-    auto slash = candidate.rfind('/');
-    if (slash == std::string::npos) break;
-    candidate.resize(slash);
-  }
-  std::string normalized = normalize_registry(registry);
-  for (const auto& [k, entry] : contents->auths) {
-    if (normalize_auth_file_key(k, path.legacy_format) == normalized) return decode_docker_auth(path.path, k, entry);
-  }
-  log::debug(fmt::format("No credentials matching {} found in {}", key, path.path));
+  TRY_ASSIGN(auto creds, find_in_auths(*contents, key, registry, path));
+  if (!creds.empty()) return creds;
   return from_creds_store(*contents, registry);
 }
 

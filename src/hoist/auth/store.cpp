@@ -104,7 +104,8 @@ Result<std::string> modify_docker_config_json(const std::string& path, const Edi
   if (edit->updated) {
     json auths = json::parse(serialize_auth_json(contents))["auths"];
     raw["auths"] = std::move(auths);
-    std::map<std::string, json> sorted(raw.begin(), raw.end());
+    std::map<std::string, json> sorted;
+    for (auto& [k, v] : raw.items()) sorted[k] = v;
     json out = json::object();
     for (auto& [k, v] : sorted) out[k] = std::move(v);
     TRY(write_back(path, go_marshal_indent(out, "", "\t")));

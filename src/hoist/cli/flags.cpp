@@ -142,6 +142,7 @@ std::pair<std::string, std::string> unquote_usage(const Flag& f) {
       return {name, f.usage.substr(0, a) + name + f.usage.substr(b + 1)};
     }
   }
+  if (!f.type_override.empty()) return {f.type_override, f.usage};
   return {type_var_name(f.type), f.usage};
 }
 

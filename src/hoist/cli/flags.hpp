@@ -29,6 +29,7 @@ struct Flag {
   bool hidden = false;
   bool local_only = false; // a root flag subcommands do not inherit (cobra's non-persistent flags)
   bool changed = false;  // set on the command line (pflag's Changed / OptionalBool.Present)
+  std::string type_override; // pflag Value.Type() when not the kind's default ("algorithm")
   std::string def_value; // pflag DefValue, shown as "(default …)" when not the zero value
 
   bool b = false;

@@ -46,8 +46,8 @@ std::optional<TimeParts> parse_rfc3339(std::string_view s) {
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     size_t start = ++pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-    if (pos == start || pos - start > 9) return std::nullopt;
-    t.fraction = std::string(s.substr(start, pos - start));
+    if (pos == start) return std::nullopt;
+    t.fraction = std::string(s.substr(start, std::min<size_t>(pos - start, 9))); // Go keeps nanoseconds
   }
   std::string_view zone = s.substr(pos);
   int zh = 0, zm = 0;

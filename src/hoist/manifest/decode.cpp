@@ -127,13 +127,13 @@ Status read_string_map(const json& obj, std::string_view name, std::string_view 
   return {};
 }
 
-Status expect_object(const json* v, std::string_view name, std::string_view where) {
-  if (v && !v->is_object()) return type_error(*v, name, where, "struct");
+Status expect_object(const json* v, std::string_view name, std::string_view where, std::string_view go_type) {
+  if (v && !v->is_object()) return type_error(*v, name, where, go_type);
   return {};
 }
 
-Status expect_array(const json* v, std::string_view name, std::string_view where) {
-  if (v && !v->is_array()) return type_error(*v, name, where, "slice");
+Status expect_array(const json* v, std::string_view name, std::string_view where, std::string_view go_type) {
+  if (v && !v->is_array()) return type_error(*v, name, where, go_type);
   return {};
 }
 

@@ -36,7 +36,9 @@ Status read_strings(const json& obj, std::string_view name, std::string_view whe
 Status read_string_map(const json& obj, std::string_view name, std::string_view where,
                        std::optional<std::map<std::string, std::string>>& out);
 // Fails with Go's UnmarshalTypeError text unless `v` is an object (or null).
-Status expect_object(const json* v, std::string_view name, std::string_view where);
-Status expect_array(const json* v, std::string_view name, std::string_view where);
+Status expect_object(const json* v, std::string_view name, std::string_view where,
+                     std::string_view go_type = "struct");
+Status expect_array(const json* v, std::string_view name, std::string_view where,
+                    std::string_view go_type = "slice");
 
 } // namespace hoist::manifest::detail

@@ -56,13 +56,15 @@ Result<Descriptor> parse_descriptor(const json& j, std::string_view where) {
   return d;
 }
 
-Result<std::vector<Descriptor>> parse_descriptors(const json& j, std::string_view key, std::string_view where) {
+// `where` is the containing Go struct, `elem` the element type (for error texts).
+Result<std::vector<Descriptor>> parse_descriptors(const json& j, std::string_view key, std::string_view where,
+                                                  std::string_view elem) {
   std::vector<Descriptor> out;
   const json* arr = detail::field(j, key);
-  TRY(detail::expect_array(arr, key, where));
+  TRY(detail::expect_array(arr, key, where, fmt::format("[]{}", elem)));
   if (!arr) return out;
   for (const auto& e : *arr) {
-    TRY_ASSIGN(auto d, parse_descriptor(e, where));
+    TRY_ASSIGN(auto d, parse_descriptor(e, elem.substr(elem.find('.') + 1)));
     out.push_back(std::move(d));
   }
   return out;
@@ -118,7 +120,7 @@ Result<ImageManifest> parse_schema2(std::string_view bytes) {
   TRY(detail::expect_object(config, "config", "Schema2"));
   if (config) { TRY_ASSIGN(m.config, parse_descriptor(*config, "Schema2Descriptor")); }
   else m.config = Descriptor{};
-  TRY_ASSIGN(m.layers, parse_descriptors(j, "layers", "Schema2Descriptor"));
+  TRY_ASSIGN(m.layers, parse_descriptors(j, "layers", "Schema2", "manifest.Schema2Descriptor"));
   strip_to_docker_fields(*m.config);
   for (auto& l : m.layers) strip_to_docker_fields(l);
   TRY(validate_unambiguous(j, mt::docker_v2s2, {"config", "layers"}));
@@ -140,7 +142,7 @@ Result<ImageManifest> parse_oci(std::string_view bytes) {
   TRY(detail::expect_object(config, "config", "Manifest"));
   if (config) { TRY_ASSIGN(m.config, parse_descriptor(*config, "Descriptor")); }
   else m.config = Descriptor{};
-  TRY_ASSIGN(m.layers, parse_descriptors(j, "layers", "Descriptor"));
+  TRY_ASSIGN(m.layers, parse_descriptors(j, "layers", "Manifest", "v1.Descriptor"));
   if (const json* s = detail::field(j, "subject")) { TRY_ASSIGN(m.subject, parse_descriptor(*s, "Descriptor")); }
   std::optional<std::map<std::string, std::string>> ann;
   TRY(detail::read_string_map(j, "annotations", "Manifest", ann));
@@ -243,13 +245,13 @@ Result<ManifestList> parse_list_body(std::string_view bytes, bool oci) {
   TRY_ASSIGN(auto j, parse_object(bytes));
   ManifestList l;
   l.media_type = oci ? mt::oci_index : mt::docker_list;
-  std::string where = oci ? "Index" : "Schema2ListPublic";
+  std::string where = oci ? "OCI1IndexPublic" : "Schema2ListPublic";
   std::string declared;
   TRY(detail::read_string(j, "mediaType", where, declared));
   // OCI1IndexPublicFromManifest pre-sets mediaType, so an edited index always has one.
   l.has_media_type_field = oci || !declared.empty();
   TRY(detail::read_string(j, "artifactType", where, l.artifact_type));
-  TRY_ASSIGN(l.manifests, parse_descriptors(j, "manifests", oci ? "Descriptor" : "Schema2ManifestDescriptor"));
+  TRY_ASSIGN(l.manifests, parse_descriptors(j, "manifests", where, oci ? "v1.Descriptor" : "manifest.Schema2ManifestDescriptor"));
   if (oci) {
     if (const json* s = detail::field(j, "subject")) { TRY_ASSIGN(l.subject, parse_descriptor(*s, "Descriptor")); }
     std::optional<std::map<std::string, std::string>> ann;

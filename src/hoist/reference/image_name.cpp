@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "hoist/reference/grammar.hpp"
+#include "hoist/reference/path.hpp"
 #include "hoist/util/strings.hpp"
 
 namespace hoist::reference {
@@ -47,8 +48,10 @@ Status parse_oci(ImageName& out) {
                                       index.error().what())));
     if (*index < 0) return fail(invalid(fmt::format("Invalid source index @{}: must not be negative", *index)));
     out.source_index = *index;
+    TRY_ASSIGN(out.resolved_path, resolve_path_to_fully_explicit(out.path));
     return {};
   }
+  TRY_ASSIGN(out.resolved_path, resolve_path_to_fully_explicit(out.path));
   if (!image.empty() && !grammar::is_oci_ref(image)) return fail(invalid(fmt::format("Invalid image {}", image)));
   out.ref = image;
   return {};
@@ -128,7 +131,11 @@ Status parse_details(ImageName& out) {
   case Transport::docker_daemon: return parse_docker_daemon(out);
   case Transport::atomic: return parse_atomic(out);
   case Transport::dir:
-  case Transport::sif:
+  case Transport::sif: {
+    out.path = out.details;
+    TRY_ASSIGN(out.resolved_path, resolve_path_to_fully_explicit(out.path));
+    return {};
+  }
   case Transport::tarball: out.path = out.details; return {};
   case Transport::containers_storage: return {};
   }

@@ -1,8 +1,8 @@
 // "transport:details" image names as skopeo's command line takes them
 // (containers/image transports/alltransports.ParseImageName and each transport's
-// ParseReference). Parsing is purely syntactic: paths are kept as given and the
-// transports resolve and open them; error texts are the Go ones, unwrapped (the CLI
-// adds skopeo's "Invalid source name X: " style prefixes).
+// ParseReference). Like Go, parsing resolves dir/oci/oci-archive/sif paths (the parent
+// must exist) but opens nothing; `path` stays as typed. Error texts are the Go ones,
+// unwrapped (the CLI adds skopeo's "Invalid source name X: " style prefixes).
 #pragma once
 
 #include <optional>
@@ -44,7 +44,8 @@ struct ImageName {
   bool unknown_digest = false;    // docker://NAME@@unknown-digest@@ (destination only)
   std::optional<Digest> image_id; // docker-daemon:sha256:HEX
 
-  std::string path;                         // dir, oci, oci-archive, docker-archive, sif, tarball
+  std::string path;          // dir, oci, oci-archive, docker-archive, sif, tarball: as typed
+  std::string resolved_path; // dir, oci, oci-archive, sif: absolute, symlinks resolved (policy scope)
   std::string ref;                          // oci / oci-archive ref name ("" = none)
   std::optional<DockerName> archive_name;   // docker-archive NAME:TAG (always tagged)
   std::optional<int64_t> source_index;      // oci:PATH:@N, docker-archive:PATH:@N (sources only)

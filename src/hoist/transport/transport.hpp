@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,11 @@ struct BlobInfo {
   int64_t size = -1;            // -1: unknown
   std::string media_type;
   std::vector<std::string> urls;
+  // Where the copy's source keeps this blob, when it is a registry (docker:// sources):
+  // the reference domain ("localhost:5000") and repository path ("ns/app"). A docker
+  // destination on the same registry tries a cross-repository mount from there.
+  std::string source_registry;
+  std::string source_repository;
 };
 
 struct ManifestBytes {
@@ -97,6 +103,13 @@ public:
   // stream fails at its end unless it matches; otherwise the destination hashes it.
   // Returns the stored blob's digest and size.
   virtual Result<BlobInfo> put_blob(Reader& stream, const BlobInfo& info, bool is_config) = 0;
+  // put_blob() where `reopen` yields a fresh stream from the start on every call, so a
+  // destination may restart a failed upload (docker:// does). Default: one put_blob().
+  virtual Result<BlobInfo> put_blob_reopenable(const std::function<Result<ReaderPtr>()>& reopen,
+                                               const BlobInfo& info, bool is_config) {
+    TRY_ASSIGN(ReaderPtr stream, reopen());
+    return put_blob(*stream, info, is_config);
+  }
   // Stores a manifest: the top level when `instance` is empty, else a list instance.
   virtual Status put_manifest(const std::string& bytes, const std::string& mime,
                               const std::optional<Digest>& instance) = 0;

@@ -35,10 +35,11 @@ struct RunResult {
   std::string out;
 };
 
-// Runs a shell command; stdout captured, stderr appended to the file "<cmd log>".
-inline RunResult run(const std::string& cmd) {
+// Runs a shell command; stdout captured (with stderr too when merge_stderr), else
+// stderr discarded.
+inline RunResult run(const std::string& cmd, bool merge_stderr = false) {
   RunResult r;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
+  FILE* p = popen((cmd + (merge_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
   if (!p) return r;
   char buf[4096];
   size_t n;

@@ -81,6 +81,12 @@ const ImageCase k_cases[] = {
     {"docker-daemon:UPPER:x", false, "invalid reference format: repository name must be lowercase"},
     {"docker-daemon:index.docker.io/library/x:1", true, "docker-daemon:x:1"},
     {"sif:/nx", true, "sif:/nx"},
+    // Paths are resolved while parsing, before the ref name is checked.
+    {"oci:/nonexistent/a/b:BAD!", false, "lstat /nonexistent: no such file or directory"},
+    {"oci-archive:/nonexistent/a/b:BAD!", false, "lstat /nonexistent: no such file or directory"},
+    {"sif:/nonexistent/a/b", false, "lstat /nonexistent: no such file or directory"},
+    {"dir:/nonexistent/a/b", false, "lstat /nonexistent: no such file or directory"},
+    {"docker-archive:/nonexistent/a/b", true, "docker-archive:/nonexistent/a/b"},
     // Newest skopeo (1.15+/1.18+, see §0); 1.9.3 rejects these.
     {"docker://foo@@unknown-digest@@", true, "docker://foo@@unknown-digest@@"},
     {"docker://foo:tag@@unknown-digest@@", false,
@@ -133,10 +139,11 @@ TEST(ImageName, DockerFields) {
 }
 
 TEST(ImageName, PathTransports) {
-  auto oci = parse_image_name("oci:rel/dir:v1:extra");
+  auto oci = parse_image_name("oci:/tmp//dir:v1:extra");
   ASSERT_TRUE(oci);
   EXPECT_EQ(oci->transport, Transport::oci);
-  EXPECT_EQ(oci->path, "rel/dir");
+  EXPECT_EQ(oci->path, "/tmp//dir");
+  EXPECT_EQ(oci->resolved_path, "/tmp/dir");
   EXPECT_EQ(oci->ref, "v1:extra");
   EXPECT_FALSE(oci->source_index);
 
@@ -145,10 +152,11 @@ TEST(ImageName, PathTransports) {
   EXPECT_EQ(idx->source_index, 3);
   EXPECT_EQ(idx->ref, "");
 
-  auto dir = parse_image_name("dir:./a:b");
+  auto dir = parse_image_name("dir:/tmp/./a:b");
   ASSERT_TRUE(dir);
   EXPECT_EQ(dir->transport, Transport::dir);
-  EXPECT_EQ(dir->path, "./a:b");
+  EXPECT_EQ(dir->path, "/tmp/./a:b");
+  EXPECT_EQ(dir->resolved_path, "/tmp/a:b");
 
   auto arch = parse_image_name("docker-archive:/t.tar:busybox");
   ASSERT_TRUE(arch);
