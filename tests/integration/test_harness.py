@@ -124,6 +124,13 @@ class TestToken(HarnessCase):
             self.ok(self.tags(reg, "t/app", "--authfile=" + authfile))
             self.assertIn("POST-refresh", [r["method"] for r in reg.token_requests() if r["status"] == 200])
 
+    def test_token_over_tls(self):
+        with Registry("token", tls=True) as reg:
+            self.assertTrue(reg.token_url.startswith("https://127.0.0.1:"))
+            reg.push_dir(self.image_dir, "t/app:v1", user="alice")
+            out = self.ok(self.tags(reg, "t/app", "--creds=" + reg.creds("reader")))
+            self.assertEqual(json.loads(out.stdout)["Tags"], ["v1"])
+
     def test_anonymous_pull_option(self):
         with Registry("token", anonymous=["pull"]) as reg:
             self.ok(self.push(reg, "t/app:v1", "--dest-creds=alice:alicepw"))

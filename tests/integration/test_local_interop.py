@@ -670,7 +670,7 @@ class BadInput(Base):
 
     def test_failed_copy_keeps_existing_oci_image(self):
         def prepare(cwd):
-            images.build_fixture("docker-gzip", seed=5).write(cwd / "out", "oci", ref="old")
+            images.build_fixture("oci-40", seed=5).write(cwd / "out", "oci", ref="old")
         for how in ("flip", "missing"):
             with self.subTest(how=how):
                 cs, rs, ch, rh = self.both([*GLOBAL, "copy", self.bad[(how, "dir")], "oci:out:old"],
@@ -679,12 +679,12 @@ class BadInput(Base):
                 for cwd, binary in ((cs, SKOPEO), (ch, HOIST)):
                     ref = cwd.parent / "ref-old"
                     shutil.rmtree(ref, ignore_errors=True)
-                    images.build_fixture("docker-gzip", seed=5).write(ref, "oci", ref="old")
+                    images.build_fixture("oci-40", seed=5).write(ref, "oci", ref="old")
                     want, got = util.tree(ref), util.tree(cwd / "out")
                     missing_or_changed = {k: v for k, v in want.items() if got.get(k) != v}
                     self.assertEqual(missing_or_changed, {}, f"{binary}: old image damaged")
                     r = self.run_tool(binary, ["inspect", "--format", "{{.Digest}}", "oci:out:old"], cwd)
-                    self.assertEqual(r.stdout, images.build_fixture("docker-gzip", seed=5).digest + "\n",
+                    self.assertEqual(r.stdout, images.build_fixture("oci-40", seed=5).digest + "\n",
                                      r.describe())
 
     @hoist_only
@@ -693,7 +693,7 @@ class BadInput(Base):
         image); hoist keeps the old image until the new one is complete."""
         ch = self.work / "h"
         ch.mkdir()
-        old = images.build_fixture("docker-gzip", seed=5)  # shares no blob with the source
+        old = images.build_fixture("oci-40", seed=5)  # shares no blob with the source
         old.write(ch / "out", "dir")
         before = util.tree(ch / "out")
         for how in ("flip", "truncate", "missing", "badjson"):
@@ -716,7 +716,7 @@ class CrashSafety(Base):
     def setUpClass(cls):
         cls.big = FX / "big"
         if not cls.big.exists():
-            images.build_image("oci", layers=2, compression="none", seed=99,
+            images.build_image("oci", layers=1, compression="none", seed=99,
                                size=cls.SIZE).write(cls.big, "dir")
 
     def _mid_copy(self, dest_dir: Path, layout: str) -> bool:

@@ -187,14 +187,14 @@ Result<ConvertedImage> schema1_to_schema2(const ImageManifest& m, const ConvertI
                                                  in.diff_ids.size(), m.layers.size()));
   ImageManifest out;
   out.media_type = mt::docker_v2s2;
-  std::vector<Digest> diff_ids;
+  std::vector<std::string> diff_ids;
   std::vector<LayerUpdate> kept;
   for (size_t i = 0; i < m.layers.size(); ++i) {
     if (m.empty_layers[i]) continue;
     int64_t size = edits ? (*edits)[i].size : 0;
     out.layers.push_back(Descriptor{std::string(mt::docker_layer_gzip), m.layers[i].digest, size, {}, {}, {}, {}, {}});
     if (edits) kept.push_back((*edits)[i]);
-    diff_ids.push_back(in.diff_ids[i]);
+    diff_ids.push_back(in.diff_ids[i].str());
   }
   TRY_ASSIGN(auto config, schema1_to_schema2_config(m, diff_ids));
   out.config = Descriptor{std::string(mt::docker_config), Digest::of(config), static_cast<int64_t>(config.size()), {}, {}, {}, {}, {}};

@@ -2,6 +2,9 @@
 // Inspect): see inspect.hpp.
 #include "hoist/manifest/inspect.hpp"
 
+#include <algorithm>
+
+#include "hoist/manifest/schema1_config.hpp"
 #include "hoist/util/gojson.hpp"
 #include "hoist/util/strings.hpp"
 
@@ -60,6 +63,11 @@ Result<InspectInput> inspect_input(const ImageManifest& m, std::string_view conf
   }
   TRY(check_created(in.config));
   return in;
+}
+
+Result<std::string> schema1_synthesized_config(const ImageManifest& m) {
+  size_t non_empty = static_cast<size_t>(std::count(m.empty_layers.begin(), m.empty_layers.end(), false));
+  return schema1_to_schema2_config(m, std::vector<std::string>(non_empty));
 }
 
 json inspect_value(const InspectInput& in) {

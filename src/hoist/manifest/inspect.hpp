@@ -30,6 +30,10 @@ struct InspectInput {
 // config blob (ignored for schema1). Errors: config not decodable; OCI artifacts (config
 // mediaType not the OCI image config type) rejected as c/image does.
 Result<InspectInput> inspect_input(const ImageManifest& m, std::string_view config_bytes);
+// The config c/image's OCIConfig() decodes for a schema1 image (inspect --config): the
+// synthesized v2s2 config with an empty diff_id per non-empty layer. (--config --raw
+// prints nothing for schema1: ConfigBlob is nil.)
+Result<std::string> schema1_synthesized_config(const ImageManifest& m);
 // The inspect.Output value (for --format templates and inspect_json).
 nlohmann::ordered_json inspect_value(const InspectInput& in);
 // What `skopeo inspect` prints.

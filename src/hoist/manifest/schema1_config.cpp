@@ -42,7 +42,7 @@ Result<json> history_item(const std::string& v1compat) {
 
 } // namespace
 
-Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std::vector<Digest>& diff_ids) {
+Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std::vector<std::string>& diff_ids) {
   if (m.v1_compatibility.empty()) return fail(ErrorKind::invalid_input, "image has no layers");
   auto parsed = detail::parse_json(m.v1_compatibility.back());
   if (parsed && !parsed->is_object()) parsed = fail(ErrorKind::invalid_input, "json: cannot unmarshal into Go value of type manifest.Schema2V1Image");
@@ -56,7 +56,7 @@ Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std:
   rootfs["type"] = "layers";
   if (!diff_ids.empty()) {
     json ids = json::array();
-    for (const auto& d : diff_ids) ids.push_back(d.str());
+    for (const auto& d : diff_ids) ids.push_back(d);
     rootfs["diff_ids"] = std::move(ids);
   }
   json raw = json::object();

@@ -13,6 +13,7 @@ namespace hoist::manifest {
 
 // history[0].v1Compatibility minus id/parent/parent_id/layer_id/throwaway/Size, plus
 // rootfs{type:"layers", diff_ids} and history from every v1Compatibility, keys sorted.
-Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std::vector<Digest>& diff_ids);
+// diff_ids are strings: c/image passes "" for each layer when it has no DiffIDs (OCIConfig).
+Result<std::string> schema1_to_schema2_config(const ImageManifest& m, const std::vector<std::string>& diff_ids);
 
 } // namespace hoist::manifest

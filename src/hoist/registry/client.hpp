@@ -173,6 +173,9 @@ std::string default_cert_dir(const std::string& host_port);
 // Link: <url>; rel="next" → "path?query" of the next page, "" when none.
 Result<std::string> next_page_path(const std::optional<std::string>& link);
 
+// The six Accept headers of a manifest GET, preferred first.
+const http::Headers& manifest_accept_headers();
+
 // Buffers the rest of a stream into its response (for error mapping), bounded.
 http::Response drain(http::Stream& stream, size_t limit = 1u << 20);
 

@@ -20,7 +20,9 @@ namespace {
 
 constexpr size_t k_max_manifest = 4u << 20;
 
-const http::Headers& manifest_accept() {
+} // namespace
+
+const http::Headers& manifest_accept_headers() {
   static const http::Headers headers = [] {
     http::Headers h;
     for (auto t : {manifest::mt::oci_manifest, manifest::mt::docker_v2s2, manifest::mt::docker_v2s1_signed,
@@ -30,6 +32,8 @@ const http::Headers& manifest_accept() {
   }();
   return headers;
 }
+
+namespace {
 
 // mime.ParseMediaType's type part, "" when unparsable.
 std::string simplify_content_type(const std::optional<std::string>& value) {
@@ -87,7 +91,7 @@ private:
 Result<ManifestResult> Repository::get_manifest(const std::string& ref) {
   Call call;
   call.target = fmt::format("/v2/{}/manifests/{}", m_path, ref);
-  call.headers = manifest_accept();
+  call.headers = manifest_accept_headers();
   auto stream = send(call);
   if (!stream) return fail(stream.error().wrap(fmt::format("fetching manifest {} in {}", ref, m_name)));
   const auto& resp = (*stream)->response();
@@ -103,7 +107,7 @@ Result<std::optional<ManifestResult>> Repository::head_manifest(const std::strin
   Call call;
   call.method = "HEAD";
   call.target = fmt::format("/v2/{}/manifests/{}", m_path, ref);
-  call.headers = manifest_accept();
+  call.headers = manifest_accept_headers();
   auto resp = send_buffered(call);
   if (!resp) return fail(resp.error().wrap(fmt::format("getting digest {} in {}", ref, m_name)));
   if (resp->status == 404) return std::optional<ManifestResult>();
@@ -137,7 +141,7 @@ Status Repository::delete_manifest(const Digest& digest, const std::string& ref)
   Call call;
   call.method = "DELETE";
   call.target = fmt::format("/v2/{}/manifests/{}", m_path, digest.str());
-  call.headers = manifest_accept();
+  call.headers = manifest_accept_headers();
   TRY_ASSIGN(auto resp, send_buffered(call, 1u << 20));
   if (resp.status != 202) return fail(response_to_error(resp).wrap(fmt::format("deleting {}", ref)));
   return {};

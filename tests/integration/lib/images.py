@@ -82,6 +82,22 @@ def _text(rng: random.Random, lines: int) -> bytes:
     return ("\n".join(out) + "\n").encode()
 
 
+_BLOCK = 8 << 20
+
+
+def _random_bytes(key: str, size: int) -> bytes:
+    """Deterministic incompressible bytes, fast for big sizes: SHAKE-128 output up to 8 MiB,
+    beyond that 8 MiB blocks of it rotated by a different offset each."""
+    base = hashlib.shake_128(key.encode()).digest(min(size, _BLOCK))
+    if size <= _BLOCK:
+        return base
+    parts = []
+    for k in range((size + _BLOCK - 1) // _BLOCK):
+        off = (k * 1_000_003) % _BLOCK
+        parts.append(base[off:] + base[:off])
+    return b"".join(parts)[:size]
+
+
 def _add(tf: tarfile.TarFile, name: str, kind: bytes, data: bytes = b"", *, mode=0o644,
          mtime=EPOCH, uid=0, gid=0, linkname="", pax=None):
     ti = tarfile.TarInfo(name)
@@ -116,7 +132,7 @@ def make_layer_tar(seed: int, index: int, size: int = 4096) -> bytes:
         _add(tf, "usr/", tarfile.DIRTYPE, mode=0o755, mtime=t)
         _add(tf, "usr/share/", tarfile.DIRTYPE, mode=0o755, mtime=t)
         _add(tf, base + "/", tarfile.DIRTYPE, mode=0o750, mtime=t, uid=1000, gid=1000)
-        _add(tf, base + "/random.bin", tarfile.REGTYPE, rng.randbytes(size), mode=0o600,
+        _add(tf, base + "/random.bin", tarfile.REGTYPE, _random_bytes(f"{seed}-{index}", size), mode=0o600,
              mtime=t + 0.25, uid=1000, gid=1000)  # float mtime -> pax "mtime" record
         _add(tf, base + "/text.txt", tarfile.REGTYPE, _text(rng, 40 + min(size, 1 << 20) // 200), mtime=t)
         _add(tf, base + "/run.sh", tarfile.REGTYPE, b"#!/bin/sh\necho layer %d\n" % index,

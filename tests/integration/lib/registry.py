@@ -148,6 +148,18 @@ class Registry:
             return ["--%scert-dir=%s" % (prefix, self.ca_dir)]
         return ["--%stls-verify=false" % prefix]
 
+    def creds(self, user):
+        """"user:password" for --creds / --src-creds / --dest-creds."""
+        spec = self.users[user]
+        return "%s:%s" % (user, spec if isinstance(spec, str) else spec[0])
+
+    def push_dir(self, path, ref, user=None):
+        """Copies the dir: image at path to docker://HOST/ref with the real skopeo (setup helper)."""
+        cmd = ["skopeo", "copy", "--insecure-policy", *self.tls_flags("dest-")]
+        if user:
+            cmd.append("--dest-creds=" + self.creds(user))
+        _run(cmd + ["dir:" + str(path), "docker://%s/%s" % (self.host, ref)])
+
     def ssl_context(self):
         return ssl.create_default_context(cafile=self.ca_cert) if self.tls else None
 

@@ -45,7 +45,10 @@ TEST_F(HelperStore, CredHelperEntriesStoreThroughTheHelper) {
   EXPECT_EQ(store_login(ctx, "h.io", "u<", "p").value(), "credential helper: rec");
   EXPECT_EQ(read_text(file), initial); // untouched: the helper holds the secret
   EXPECT_EQ(read_text(log), "store {\"ServerURL\":\"h.io\",\"Username\":\"u\\u003c\",\"Secret\":\"p\"}\n");
-  EXPECT_EQ(store_login(ctx, "h.io/ns", "u", "p").error().what(),
+  write_text(file, "{\"auths\":{},\"credHelpers\":{\"h.io\":\"rec\",\"h.io/ns\":\"rec\"}}");
+  auto namespaced = store_login(ctx, "h.io/ns", "u", "p");
+  ASSERT_FALSE(namespaced);
+  EXPECT_EQ(namespaced.error().what(),
             "updating \"" + file.string() + "\": namespaced key is not supported for credential helper rec");
   EXPECT_EQ(remove_login(ctx, "h.io").value(), true);
   EXPECT_NE(read_text(log).find("erase h.io"), std::string::npos);

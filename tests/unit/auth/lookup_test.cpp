@@ -200,5 +200,15 @@ TEST_F(Lookup, DockerCredsStoreExtension) {
   EXPECT_FALSE(lookup_key(LookupOptions{}, "h.io").value()); // a broken store never fails the lookup
 }
 
+// skopeo 1.9.3: `reading JSON file "<p>": open <p>: not a directory` for a path under a file.
+TEST_F(Lookup, UnreadableFileIsAnError) {
+  write_text(m_root / "file", "x");
+  LookupOptions o;
+  o.authfile = (m_root / "file/sub/auth.json").string();
+  auto r = lookup_key(o, "h.io");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().what(), "reading JSON file \"" + *o.authfile + "\": open " + *o.authfile + ": not a directory");
+}
+
 } // namespace
 } // namespace hoist::auth::test

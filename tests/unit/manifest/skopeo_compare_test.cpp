@@ -204,6 +204,11 @@ TEST_F(SkopeoCompare, Schema1InspectAndConversion) {
   ASSERT_TRUE(in) << in.error().what();
   in->digest = *manifest_digest(img.manifest);
   EXPECT_EQ(inspect_without_layers_data(*in), want.out);
+  auto want_config = skopeo("inspect --config dir:" + dir.string());
+  ASSERT_EQ(want_config.rc, 0);
+  auto synthesized = schema1_synthesized_config(*m);
+  ASSERT_TRUE(synthesized) << synthesized.error().what();
+  EXPECT_EQ(*inspect_config_json(*synthesized), want_config.out);
 
   for (std::string_view target : {mt::docker_v2s2, mt::oci_manifest}) {
     fs::path out = tmp.path / (target == mt::docker_v2s2 ? "s2" : "oci");

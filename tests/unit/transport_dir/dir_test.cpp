@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "hoist/transport/dir/dir.hpp"
-#include "hoist/util/fs.hpp"
 
-namespace fs = std::filesystem;
+
+namespace sfs = std::filesystem;
 using namespace hoist;
 using hoist::transport::dir::open_destination;
 using hoist::transport::dir::open_source;
@@ -22,7 +22,7 @@ protected:
     m_root = ::mkdtemp(tmpl);
     m_img = m_root + "/img";
   }
-  void TearDown() override { fs::remove_all(m_root); }
+  void TearDown() override { sfs::remove_all(m_root); }
 
   static std::string slurp(const std::string& p) {
     std::ifstream f(p, std::ios::binary);
@@ -36,7 +36,7 @@ protected:
   }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(m_img)) out.push_back(e.path().filename().string());
+    for (const auto& e : sfs::directory_iterator(m_img)) out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -54,7 +54,9 @@ protected:
       ASSERT_TRUE((*dest)->put_blob(r, info, false));
     }
     ASSERT_TRUE((*dest)->put_manifest(manifest, "", std::nullopt));
-    if (commit) ASSERT_TRUE((*dest)->commit());
+    if (commit) {
+      ASSERT_TRUE((*dest)->commit());
+    }
   }
 
   std::string m_root, m_img;
@@ -96,11 +98,11 @@ TEST_F(DirTest, NonSha256DigestWritesVersion12) {
   ASSERT_TRUE((*dest)->put_manifest("{}", "", std::nullopt));
   ASSERT_TRUE((*dest)->commit());
   EXPECT_EQ(slurp(m_img + "/version"), "Directory Transport Version: 1.2\n");
-  EXPECT_TRUE(fs::exists(m_img + "/sha512-" + info.digest->hex()));
+  EXPECT_TRUE(sfs::exists(m_img + "/sha512-" + info.digest->hex()));
 }
 
 TEST_F(DirTest, RefusesNonImageDirectory) {
-  fs::create_directories(m_img);
+  sfs::create_directories(m_img);
   spit(m_img + "/important.txt", "data");
   transport::Context ctx;
   auto dest = open_destination(m_img, ctx);
@@ -114,7 +116,7 @@ TEST_F(DirTest, RefusesNonImageDirectory) {
 }
 
 TEST_F(DirTest, RefusesNewerVersion) {
-  fs::create_directories(m_img);
+  sfs::create_directories(m_img);
   spit(m_img + "/version", "Directory Transport Version: 1.3\n");
   transport::Context ctx;
   auto dest = open_destination(m_img, ctx);
@@ -156,7 +158,7 @@ TEST_F(DirTest, RerunAfterKillIsAccepted) {
   ASSERT_TRUE(dest) << dest.error().what();
   ASSERT_TRUE((*dest)->put_manifest("m", "", std::nullopt));
   ASSERT_TRUE((*dest)->commit());
-  EXPECT_FALSE(fs::exists(m_img + "/dir-put-blob123456"));
+  EXPECT_FALSE(sfs::exists(m_img + "/dir-put-blob123456"));
 }
 
 TEST_F(DirTest, ReuseRequiresMatchingSize) {
@@ -185,7 +187,7 @@ TEST_F(DirTest, PutBlobChecksSize) {
   auto put = (*dest)->put_blob(r, info, false);
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().what(), "Size mismatch when copying " + info.digest->str() + ", expected 4, got 3");
-  EXPECT_FALSE(fs::exists(m_img + "/" + info.digest->hex()));
+  EXPECT_FALSE(sfs::exists(m_img + "/" + info.digest->hex()));
 }
 
 TEST_F(DirTest, SourceReadsImage) {
@@ -210,7 +212,7 @@ TEST_F(DirTest, SourceReadsImage) {
 }
 
 TEST_F(DirTest, SourceErrors) {
-  fs::create_directories(m_img);
+  sfs::create_directories(m_img);
   auto src = open_source(m_img + "/");
   ASSERT_TRUE(src); // the version file is optional
   auto m = (*src)->get_manifest(std::nullopt);

@@ -7,6 +7,7 @@
 #include "hoist/manifest/manifest.hpp"
 #include "hoist/registry/errors.hpp"
 #include "hoist/util/log.hpp"
+#include "hoist/util/strings.hpp"
 
 namespace hoist::transport::docker {
 
@@ -228,18 +229,16 @@ Result<std::vector<std::string>> list_tags(const reference::DockerName& name, co
 
 Status delete_image(const reference::DockerName& name, const Context& ctx) {
   TRY_ASSIGN(auto repo, open_repository(name, "*", ctx));
-  auto m = repo->get_manifest(tag_or_digest(name));
-  if (!m) {
-    const Error* inner = &m.error();
-    while (inner->cause()) inner = inner->cause();
-    if (m.error().http_status == 404)
-      return fail(ErrorKind::not_found, fmt::format("Unable to delete {}. Image may not exist or is not stored with a "
-                                                    "v2 Schema in a v2 registry",
-                                                    name.str()));
-    if (m.error().http_status != 0) return fail(Error(m.error().kind(), inner->message()).wrap("deleting " + name.str()));
-    return fail(m.error());
-  }
-  TRY_ASSIGN(auto digest, manifest::manifest_digest(m->bytes));
+  Repository::Call get;
+  get.target = fmt::format("/v2/{}/manifests/{}", name.path, tag_or_digest(name));
+  get.headers = registry::manifest_accept_headers();
+  TRY_ASSIGN(auto resp, repo->send_buffered(get));
+  if (resp.status == 404)
+    return fail(ErrorKind::not_found, fmt::format("Unable to delete {}. Image may not exist or is not stored with a "
+                                                  "v2 Schema in a v2 registry",
+                                                  name.str()));
+  if (resp.status != 200) return fail(registry::response_to_error(resp).wrap("deleting " + name.str()));
+  TRY_ASSIGN(auto digest, manifest::manifest_digest(resp.body));
   return repo->delete_manifest(digest, name.str());
 }
 
@@ -248,8 +247,7 @@ Result<std::vector<std::string>> repo_tags_for_inspect(const reference::DockerNa
   if (tags) return tags;
   const Error& e = tags.error();
   bool refused = e.registry_code == "DENIED" ||
-                 (e.registry_code == "UNKNOWN" && e.what().size() >= 25 &&
-                  e.what().compare(e.what().size() - 25, 25, "unknown: 404 page not found") == 0);
+                 (e.registry_code == "UNKNOWN" && ends_with(e.what(), ": unknown: 404 page not found"));
   if (!refused) return fail(e.wrap("Error determining repository tags"));
   log::warning("Registry disallows tag list retrieval; skipping");
   return std::vector<std::string>{};
