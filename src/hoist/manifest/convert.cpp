@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "hoist/manifest/config.hpp"
+#include "hoist/manifest/jws.hpp"
 #include "hoist/manifest/schema1_config.hpp"
 #include "hoist/util/strings.hpp"
 
@@ -191,7 +192,9 @@ Result<ConvertedImage> schema1_to_schema2(const ImageManifest& m, const ConvertI
   std::vector<LayerUpdate> kept;
   for (size_t i = 0; i < m.layers.size(); ++i) {
     if (m.empty_layers[i]) continue;
-    int64_t size = edits ? (*edits)[i].size : 0;
+    int64_t size = 0;
+    if (in.copied_layers.size() == m.layers.size()) size = in.copied_layers[i].size;
+    else if (edits) size = (*edits)[i].size;
     out.layers.push_back(Descriptor{std::string(mt::docker_layer_gzip), m.layers[i].digest, size, {}, {}, {}, {}, {}});
     if (edits) kept.push_back((*edits)[i]);
     diff_ids.push_back(in.diff_ids[i].str());
@@ -212,8 +215,11 @@ Result<ConvertedImage> convert_only(const ImageManifest& m, std::string_view tar
     TRY_ASSIGN(auto oci, schema2_to_oci(s2.manifest, *s2.config_bytes));
     return oci;
   }
-  if (is_schema1_type(target))
-    return fail(ErrorKind::unsupported, fmt::format("conversion to {} is not implemented", target));
+  if (is_schema1_type(target) && m.media_type == mt::docker_v2s2) return schema2_to_schema1(m, in, edits);
+  if (is_schema1_type(target) && m.media_type == mt::oci_manifest) {
+    TRY_ASSIGN(auto s2, oci_to_schema2(m, edits));
+    return schema2_to_schema1(s2.manifest, in, edits);
+  }
   return fail(ErrorKind::unsupported, fmt::format("Unsupported conversion type: {}", target));
 }
 
@@ -260,10 +266,12 @@ Result<ConvertedImage> convert_image(const ImageManifest& m, std::string_view ta
   ConvertedImage out;
   if (same) out.manifest = m;
   else { TRY_ASSIGN(out, convert_only(m, target_mime, input, edits)); }
-  if (is_schema1_type(out.manifest.media_type))
-    return fail(ErrorKind::unsupported, "writing schema1 manifests (JWS signing) is not implemented");
   if (edits) TRY(update_layers(out.manifest, *edits));
   out.bytes = serialize(out.manifest);
+  if (is_schema1_type(out.manifest.media_type)) {
+    TRY_ASSIGN(out.bytes, add_dummy_v2s1_signature(out.bytes)); // Schema1.Serialize always signs
+    out.manifest.media_type = mt::docker_v2s1_signed;
+  }
   return out;
 }
 

@@ -51,20 +51,35 @@ struct ConvertedImage {
   ImageManifest manifest;
   std::string bytes;
   std::optional<std::string> config_bytes; // set when the config blob must be written
+  // Schema1 output references gzipped_empty_layer(): the caller must store that blob
+  // (c/image uploads it during the conversion).
+  bool needs_gzipped_empty_layer = false;
 };
+
+// docker/distribution's gzip of an empty tar (1024 zero bytes) and its digest
+// (sha256:a3ed95ca…), used for empty layers in schema1 manifests.
+std::string_view gzipped_empty_layer();
+Digest gzipped_empty_layer_digest();
 
 // Inputs of an image edit besides the manifest.
 struct ConvertInput {
   std::string config_bytes;          // the source config (needed for v2s2 → OCI)
   std::vector<Digest> diff_ids;      // schema1 source → v2s2/OCI: uncompressed digests, base
                                      // layer first, one per layer (entries of empty layers unused)
-  std::optional<std::vector<LayerUpdate>> layers; // the copied layers, source order
+  std::optional<std::vector<LayerUpdate>> layers; // edits (set when layer digests changed)
+  // The copied layers even when unchanged (c/image InformationOnly.LayerInfos): schema1 →
+  // v2s2/OCI takes the layer sizes from here (else from `layers`, else 0).
+  std::vector<LayerUpdate> copied_layers;
+  // Schema1 output: "name" = reference.Path of the destination (e.g. "library/busybox"),
+  // "tag" = its tag ("" if none).
+  std::string schema1_name, schema1_tag;
 };
 
 // c/image UpdatedImage: converts `m` (as parsed from the source) to `target_mime`
 // ("" or the same type: no conversion) and applies input.layers the way c/image does
 // (after conversion, zstd OCI layers before OCI → v2s2). Targets: mt::oci_manifest,
-// mt::docker_v2s2; schema1 output is not implemented (error kind unsupported).
+// mt::docker_v2s2, mt::docker_v2s1_signed / mt::docker_v2s1 (both written JWS-signed with
+// a throw-away key, as c/image does).
 Result<ConvertedImage> convert_image(const ImageManifest& m, std::string_view target_mime,
                                      const ConvertInput& input);
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "hoist/manifest/decode.hpp"
+#include "hoist/util/strings.hpp"
 
 namespace hoist::manifest {
 namespace {
@@ -84,7 +85,8 @@ std::string normalize_registry_mime(std::string_view content_type) {
   std::string_view base = content_type.substr(0, content_type.find(';'));
   while (!base.empty() && (base.back() == ' ' || base.back() == '\t')) base.remove_suffix(1);
   while (!base.empty() && (base.front() == ' ' || base.front() == '\t')) base.remove_prefix(1);
-  if (is_known_manifest_type(base)) return std::string(base);
+  std::string lower = to_lower(base); // mime.ParseMediaType lowercases the type
+  if (is_known_manifest_type(lower)) return lower;
   return std::string(mt::docker_v2s1_signed);
 }
 

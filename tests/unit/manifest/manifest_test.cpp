@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hoist/manifest/convert.hpp"
+#include "skopeo_fixture.hpp"
 
 namespace hoist::manifest {
 namespace {
@@ -35,6 +36,7 @@ TEST(NormalizeMime, RegistryContentTypes) {
   EXPECT_EQ(normalize_registry_mime(""), mt::docker_v2s1_signed);
   EXPECT_EQ(normalize_registry_mime("text/plain"), mt::docker_v2s1_signed);
   EXPECT_EQ(normalize_registry_mime("application/vnd.oci.image.index.v1+json; charset=utf-8"), mt::oci_index);
+  EXPECT_EQ(normalize_registry_mime("Application/VND.OCI.image.manifest.v1+json"), mt::oci_manifest);
   EXPECT_TRUE(is_list_type(mt::docker_list));
   EXPECT_FALSE(is_list_type(mt::docker_v2s2));
 }
@@ -220,7 +222,7 @@ TEST(Convert, OciToSchema2Errors) {
   EXPECT_EQ(r.error().what(), R"(Error during manifest conversion: "application/vnd.oci.image.layer.v1.tar+zstd": zstd compression is not officially supported for docker images)");
   // Recompressing the zstd layer to gzip first makes the conversion possible (layerEditsOfOCIOnlyFeatures).
   LayerUpdate u{*Digest::parse(k_d2), 9, {}, {}, CompressionOp::compress, Compression::gzip};
-  r = convert_image(zstd, mt::docker_v2s2, ConvertInput{{}, {}, std::vector<LayerUpdate>{u}});
+  r = convert_image(zstd, mt::docker_v2s2, conv_input({}, {}, std::vector<LayerUpdate>{u}));
   ASSERT_TRUE(r) << r.error().what();
   EXPECT_EQ(r->bytes, R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1,"digest":")" + k_d2 +
                           R"("},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":9,"digest":")" + k_d2 + R"("}]})");
@@ -237,7 +239,7 @@ TEST(Convert, OciToSchema2Errors) {
   s2.layers = {entry(k_d1, std::nullopt)};
   s2.layers[0].media_type = mt::docker_layer;
   u.algorithm = Compression::zstd;
-  auto z = convert_image(s2, "", ConvertInput{{}, {}, std::vector<LayerUpdate>{u}});
+  auto z = convert_image(s2, "", conv_input({}, {}, std::vector<LayerUpdate>{u}));
   ASSERT_FALSE(z);
   EXPECT_EQ(z.error().kind(), ErrorKind::unsupported);
   EXPECT_EQ(z.error().what(), "preparing updated manifest, layer \"" + k_d2 +

@@ -61,7 +61,7 @@ TEST_F(SkopeoCompare, V2s2ToOciManifestAndConfig) {
 
   auto m = parse_image(src, guess_mime_type(src));
   ASSERT_TRUE(m) << m.error().what();
-  auto conv = convert_image(*m, mt::oci_manifest, ConvertInput{m_config, {}, std::nullopt});
+  auto conv = convert_image(*m, mt::oci_manifest, conv_input(m_config, {}, std::nullopt));
   ASSERT_TRUE(conv) << conv.error().what();
   EXPECT_EQ(conv->bytes, want);
   ASSERT_TRUE(conv->config_bytes);
@@ -95,7 +95,7 @@ TEST_F(SkopeoCompare, DecompressUpdatesLayerTypes) {
   layers[0].op = CompressionOp::decompress;
   layers[1].digest = m->layers[1].digest;
   layers[1].size = m->layers[1].size;
-  auto conv = convert_image(*m, "", ConvertInput{{}, {}, layers});
+  auto conv = convert_image(*m, "", conv_input({}, {}, layers));
   ASSERT_TRUE(conv) << conv.error().what();
   EXPECT_EQ(conv->bytes, read_file(tmp.path / "out" / "manifest.json"));
 }
@@ -155,7 +155,7 @@ TEST_F(SkopeoCompare, InspectOciWithoutCreatedOrLabels) {
   auto out = parse_image(out_manifest, mt::oci_manifest);
   ASSERT_TRUE(out);
   LayerUpdate u{out->layers[0].digest, out->layers[0].size, {}, {}, CompressionOp::compress, Compression::gzip};
-  auto conv = convert_image(*m, "", ConvertInput{{}, {}, std::vector<LayerUpdate>{u}});
+  auto conv = convert_image(*m, "", conv_input({}, {}, std::vector<LayerUpdate>{u}));
   ASSERT_TRUE(conv) << conv.error().what();
   EXPECT_EQ(conv->bytes, out_manifest);
 }
@@ -220,7 +220,10 @@ TEST_F(SkopeoCompare, Schema1InspectAndConversion) {
       u.size = img.sizes[i];
       layers.push_back(u);
     }
-    auto conv = convert_image(*m, target, ConvertInput{{}, img.diff_ids, layers});
+    // Digests unchanged: like c/image, only InformationOnly layer infos (sizes) are given.
+    auto in = conv_input({}, img.diff_ids);
+    in.copied_layers = layers;
+    auto conv = convert_image(*m, target, in);
     ASSERT_TRUE(conv) << conv.error().what();
     EXPECT_EQ(conv->bytes, read_file(out / "manifest.json")) << target;
     ASSERT_TRUE(conv->config_bytes);
@@ -252,6 +255,45 @@ TEST_F(SkopeoCompare, ManifestDigestOfSignedSchema1) {
   ASSERT_TRUE(d) << d.error().what();
   EXPECT_EQ(d->str() + "\n", want.out);
   EXPECT_EQ(*strip_jws(signed_manifest), body + "\n}");
+}
+
+} // namespace
+} // namespace hoist::manifest
+
+namespace hoist::manifest {
+namespace {
+
+// The JWS signature itself uses a fresh random key (in skopeo too), so the signed bytes
+// are compared through their payloads (what manifest digests are computed over).
+TEST_F(SkopeoCompare, V2s2AndOciToSchema1Payloads) {
+  std::string src = make_v2s2(tmp.path / "src");
+  ASSERT_EQ(skopeo(fmt::format("copy --format v2s1 dir:{} dir:{}", (tmp.path / "src").string(), (tmp.path / "s1").string())).rc, 0);
+  std::string want = read_file(tmp.path / "s1" / "manifest.json");
+  auto m = parse_image(src, mt::docker_v2s2);
+  ASSERT_TRUE(m);
+  auto conv = convert_image(*m, mt::docker_v2s1_signed, conv_input(m_config, {}, std::nullopt));
+  ASSERT_TRUE(conv) << conv.error().what();
+  EXPECT_TRUE(conv->needs_gzipped_empty_layer);
+  EXPECT_EQ(gzipped_empty_layer_digest().str(), "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4");
+  EXPECT_EQ(read_file(tmp.path / "s1" / gzipped_empty_layer_digest().hex()), gzipped_empty_layer());
+  EXPECT_EQ(guess_mime_type(conv->bytes), mt::docker_v2s1_signed);
+  EXPECT_EQ(*strip_jws(conv->bytes), *strip_jws(want));
+  EXPECT_EQ(*manifest_digest(conv->bytes), *manifest_digest(want));
+  // Our signed form parses back as schema1 with the same layers.
+  auto back = parse_image(conv->bytes, mt::docker_v2s1_signed);
+  ASSERT_TRUE(back) << back.error().what();
+  EXPECT_EQ(back->layers.size(), 3u);
+
+  // OCI → schema1 goes through v2s2 with the OCI config bytes.
+  ASSERT_EQ(skopeo(fmt::format("copy --format oci dir:{} dir:{}", (tmp.path / "src").string(), (tmp.path / "oci").string())).rc, 0);
+  ASSERT_EQ(skopeo(fmt::format("copy --format v2s1 dir:{} dir:{}", (tmp.path / "oci").string(), (tmp.path / "oci-s1").string())).rc, 0);
+  std::string oci = read_file(tmp.path / "oci" / "manifest.json");
+  auto om = parse_image(oci, mt::oci_manifest);
+  ASSERT_TRUE(om);
+  std::string oci_config = read_file(tmp.path / "oci" / om->config->digest.hex());
+  auto oconv = convert_image(*om, mt::docker_v2s1_signed, conv_input(oci_config, {}, std::nullopt));
+  ASSERT_TRUE(oconv) << oconv.error().what();
+  EXPECT_EQ(*strip_jws(oconv->bytes), *strip_jws(read_file(tmp.path / "oci-s1" / "manifest.json")));
 }
 
 } // namespace

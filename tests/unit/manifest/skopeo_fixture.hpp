@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "hoist/digest/digest.hpp"
+#include "hoist/manifest/convert.hpp"
 
 namespace hoist::manifest::test {
 
@@ -99,3 +100,15 @@ inline RunResult skopeo(const std::string& args) {
 }
 
 } // namespace hoist::manifest::test
+
+namespace hoist::manifest {
+// A ConvertInput without schema1 naming.
+inline ConvertInput conv_input(std::string config, std::vector<Digest> diff_ids = {},
+                               std::optional<std::vector<LayerUpdate>> layers = std::nullopt) {
+  ConvertInput in;
+  in.config_bytes = std::move(config);
+  in.diff_ids = std::move(diff_ids);
+  in.layers = std::move(layers);
+  return in;
+}
+} // namespace hoist::manifest

@@ -90,7 +90,7 @@ TEST_F(SkopeoList, ConvertListToOciIndexWithConvertedInstances) {
   for (const auto& in : instances) {
     auto m = parse_image(in.manifest, mt::docker_v2s2);
     ASSERT_TRUE(m);
-    auto conv = convert_image(*m, mt::oci_manifest, ConvertInput{in.config, {}, std::nullopt});
+    auto conv = convert_image(*m, mt::oci_manifest, conv_input(in.config, {}, std::nullopt));
     ASSERT_TRUE(conv) << conv.error().what();
     Digest d = Digest::of(conv->bytes);
     EXPECT_EQ(read_file(out / (d.hex() + ".manifest.json")), conv->bytes);

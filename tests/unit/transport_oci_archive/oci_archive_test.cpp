@@ -9,11 +9,12 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
 
 #include "hoist/archive/tar_index.hpp"
 #include "hoist/archive/tar_writer.hpp"
-#include "hoist/compress/compression.hpp"
 #include "hoist/reference/image_name.hpp"
 #include "hoist/transport/oci_archive/oci_archive.hpp"
 
@@ -38,13 +39,21 @@ std::string gzip_layer(const std::string& file, const std::string& content) {
   h.name = file;
   (void)w.add_bytes(h, content);
   (void)w.close();
-  auto r = compress::compressor(std::make_unique<MemoryReader>(out.data), compress::Algorithm::gzip);
-  return *read_all(**r, 1 << 30);
-}
-
-std::string slurp(const stdfs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  // gzip through libarchive's raw writer (this test links only the transport).
+  struct archive* a = archive_write_new();
+  archive_write_set_format_raw(a);
+  archive_write_add_filter_gzip(a);
+  std::vector<char> buf(1 << 20);
+  size_t used = 0;
+  archive_write_open_memory(a, buf.data(), buf.size(), &used);
+  struct archive_entry* e = archive_entry_new();
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_write_header(a, e);
+  archive_write_data(a, out.data.data(), out.data.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  return std::string(buf.data(), used);
 }
 
 void spit(const stdfs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
@@ -132,6 +141,16 @@ std::string header_without_time(const archive::TarIndex& index, const archive::T
   return block;
 }
 
+// skopeo 1.9.3's files as the newest skopeo writes them (skopeo-compat.md §0): oci-layout
+// without the space (1.14+), index.json with its mediaType (1.22+).
+std::string newest_skopeo_content(const std::string& name, std::string content) {
+  if (name == "oci-layout" && content == R"({"imageLayoutVersion": "1.0.0"})") return R"({"imageLayoutVersion":"1.0.0"})";
+  const std::string head = R"({"schemaVersion":2,)";
+  if (name == "index.json" && content.starts_with(head))
+    content.insert(head.size(), R"("mediaType":"application/vnd.oci.image.index.v1+json",)");
+  return content;
+}
+
 TEST_F(OciArchiveTest, WritesSkopeosMembersAndHeaders) {
   if (!have_skopeo()) GTEST_SKIP() << "skopeo not installed";
   TestImage img(m_root);
@@ -148,9 +167,14 @@ TEST_F(OciArchiveTest, WritesSkopeosMembersAndHeaders) {
     const auto& x = a->entries()[i];
     const auto& y = b->entries()[i];
     EXPECT_EQ(x.raw_name, y.raw_name);
-    EXPECT_EQ(header_without_time(*a, x), header_without_time(*b, y)) << x.raw_name;
-    if (x.type == archive::EntryType::regular) {
-      EXPECT_EQ(*a->read(x.name, 1 << 20), *b->read(y.name, 1 << 20)) << x.raw_name;
+    if (x.type != archive::EntryType::regular) {
+      EXPECT_EQ(header_without_time(*a, x), header_without_time(*b, y)) << x.raw_name;
+      continue;
+    }
+    std::string content = newest_skopeo_content(x.name, *a->read(x.name, 1 << 20));
+    EXPECT_EQ(content, *b->read(y.name, 1 << 20)) << x.raw_name;
+    if (content.size() == x.size) {
+      EXPECT_EQ(header_without_time(*a, x), header_without_time(*b, y)) << x.raw_name;
     }
   }
   EXPECT_EQ(entries_in_root(), 3u); // img/, skopeo.tar, hoist.tar: the layout temp dir is gone

@@ -8,6 +8,12 @@
 #if defined(HOIST_HAVE_TRANSPORT_DOCKER)
 #include "hoist/transport/docker/docker.hpp"
 #endif
+#if defined(HOIST_HAVE_TRANSPORT_OCI_ARCHIVE)
+#include "hoist/transport/oci_archive/oci_archive.hpp"
+#endif
+#if defined(HOIST_HAVE_TRANSPORT_DOCKER_ARCHIVE)
+#include "hoist/transport/docker_archive/docker_archive.hpp"
+#endif
 
 namespace hoist::transport::all {
 
@@ -33,6 +39,14 @@ Result<SourcePtr> open_source(const reference::ImageName& name, const Context& c
   case reference::Transport::docker:
     return docker::open_docker_source(name, ctx);
 #endif
+#if defined(HOIST_HAVE_TRANSPORT_OCI_ARCHIVE)
+  case reference::Transport::oci_archive:
+    return oci_archive::open_source(name, ctx);
+#endif
+#if defined(HOIST_HAVE_TRANSPORT_DOCKER_ARCHIVE)
+  case reference::Transport::docker_archive:
+    return docker_archive::open_source(name, ctx);
+#endif
   default:
     return unsupported(name);
   }
@@ -47,6 +61,14 @@ Result<DestinationPtr> open_destination(const reference::ImageName& name, const 
 #if defined(HOIST_HAVE_TRANSPORT_DOCKER)
   case reference::Transport::docker:
     return docker::open_docker_destination(name, ctx);
+#endif
+#if defined(HOIST_HAVE_TRANSPORT_OCI_ARCHIVE)
+  case reference::Transport::oci_archive:
+    return oci_archive::open_destination(name, ctx);
+#endif
+#if defined(HOIST_HAVE_TRANSPORT_DOCKER_ARCHIVE)
+  case reference::Transport::docker_archive:
+    return docker_archive::open_destination(name, ctx);
 #endif
   default:
     return unsupported(name);
