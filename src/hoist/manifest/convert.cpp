@@ -191,7 +191,7 @@ Result<ConvertedImage> schema1_to_schema2(const ImageManifest& m, const ConvertI
   std::vector<std::string> diff_ids;
   std::vector<LayerUpdate> kept;
   for (size_t i = 0; i < m.layers.size(); ++i) {
-    if (m.empty_layers[i]) continue;
+    if (i < m.empty_layers.size() && m.empty_layers[i]) continue;
     int64_t size = 0;
     if (in.copied_layers.size() == m.layers.size()) size = in.copied_layers[i].size;
     else if (edits) size = (*edits)[i].size;

@@ -221,9 +221,9 @@ TEST_F(SkopeoCompare, Schema1InspectAndConversion) {
       layers.push_back(u);
     }
     // Digests unchanged: like c/image, only InformationOnly layer infos (sizes) are given.
-    auto in = conv_input({}, img.diff_ids);
-    in.copied_layers = layers;
-    auto conv = convert_image(*m, target, in);
+    auto input = conv_input({}, img.diff_ids);
+    input.copied_layers = layers;
+    auto conv = convert_image(*m, target, input);
     ASSERT_TRUE(conv) << conv.error().what();
     EXPECT_EQ(conv->bytes, read_file(out / "manifest.json")) << target;
     ASSERT_TRUE(conv->config_bytes);
@@ -294,6 +294,31 @@ TEST_F(SkopeoCompare, V2s2AndOciToSchema1Payloads) {
   auto oconv = convert_image(*om, mt::docker_v2s1_signed, conv_input(oci_config, {}, std::nullopt));
   ASSERT_TRUE(oconv) << oconv.error().what();
   EXPECT_EQ(*strip_jws(oconv->bytes), *strip_jws(read_file(tmp.path / "oci-s1" / "manifest.json")));
+}
+
+} // namespace
+} // namespace hoist::manifest
+
+namespace hoist::manifest {
+namespace {
+
+TEST_F(SkopeoCompare, ForeignLayerKeepsUrlsInOciConversion) {
+  fs::path dir = tmp.path / "src";
+  fs::create_directories(dir);
+  std::string gz = gzip_bytes(tmp.path, make_tar(tmp.path, "w.txt", "win"));
+  Digest l = put_blob(dir, gz);
+  std::string config = R"({"architecture":"amd64","os":"windows","config":{"Env":["A=1"]},"rootfs":{"type":"layers","diff_ids":[]}})";
+  Digest c = put_blob(dir, config);
+  std::string manifest = fmt::format(
+      R"({{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{},"digest":"{}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip","size":{},"digest":"{}","urls":["https://example.invalid/a&b"]}}]}})",
+      config.size(), c.str(), gz.size(), l.str());
+  write_dir_image(dir, manifest);
+  ASSERT_EQ(skopeo(fmt::format("copy --format oci dir:{} dir:{}", dir.string(), (tmp.path / "out").string())).rc, 0);
+  auto m = parse_image(manifest, mt::docker_v2s2);
+  ASSERT_TRUE(m) << m.error().what();
+  auto conv = convert_image(*m, mt::oci_manifest, conv_input(config));
+  ASSERT_TRUE(conv) << conv.error().what();
+  EXPECT_EQ(conv->bytes, read_file(tmp.path / "out" / "manifest.json"));
 }
 
 } // namespace

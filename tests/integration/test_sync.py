@@ -1,0 +1,434 @@
+"""`hoist sync` against real docker-registry processes, with skopeo as the oracle.
+
+    cd tests/integration && HOIST=/path/to/build/hoist python3 -m unittest -v test_sync
+
+Naming (the tree of destination directories, the from/to log fields) is compared with what the
+real `skopeo sync` does on the same input; behaviour beyond skopeo (in-place dir updates, the
+HEAD-only no-op, --dest/--src oci, the dry-run plan, crash safety) is checked directly, the no-op
+claim by counting the requests docker-registry logs ("response completed" lines).
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import images, util  # noqa: E402
+from lib.registry import Registry  # noqa: E402
+
+HOIST = os.environ.get("HOIST") or ""
+if not HOIST:
+    raise SystemExit("set HOIST to the binary under test")
+SKOPEO = os.environ.get("SKOPEO", "skopeo")
+GLOBAL = ["--insecure-policy"]
+REQUEST_RE = re.compile(r'msg="response completed".*http\.request\.method=(\w+).*http\.request\.uri="?([^" ]+)')
+
+
+def run(binary, *args, timeout=300):
+    return util.run([binary, *GLOBAL, *args], timeout=timeout)
+
+
+def requests(reg):
+    """(method, uri) of every request the registry has answered so far."""
+    out = []
+    for _, _, path in reg._procs:
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = REQUEST_RE.search(line)
+                if m:
+                    out.append((m.group(1), m.group(2)))
+    return out
+
+
+def image_dirs(root):
+    """Relative paths of every directory holding a manifest.json."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if "manifest.json" in filenames:
+            found.append(os.path.relpath(dirpath, root))
+            dirnames[:] = []
+    return sorted(found)
+
+
+def stat_snapshot(root):
+    snap = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            snap[os.path.relpath(p, root)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return snap
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return "sha256:" + h.hexdigest()
+
+
+def verify_dir_image(testcase, path):
+    """Every blob the manifest(s) of a dir: image name exists and has its digest."""
+    manifest = json.loads(open(os.path.join(path, "manifest.json"), "rb").read())
+    todo = [manifest]
+    if "manifests" in manifest:
+        todo = [json.loads(open(os.path.join(path, m["digest"].split(":")[1] + ".manifest.json"), "rb").read())
+                for m in manifest["manifests"]]
+    for m in todo:
+        for d in [m["config"]] + m["layers"]:
+            blob = os.path.join(path, d["digest"].split(":")[1])
+            testcase.assertTrue(os.path.exists(blob), blob)
+            testcase.assertEqual(sha256_file(blob), d["digest"], blob)
+
+
+def log_pairs(stderr):
+    """(from, to) of every "Copying image ref" line."""
+    pairs = []
+    for line in stderr.splitlines():
+        if "image ref" in line:
+            f = re.search(r'from="?([^" ]+)', line)
+            t = re.search(r'to="?([^" ]+)', line)
+            pairs.append((f.group(1), t.group(1)))
+    return sorted(pairs)
+
+
+def manifest_digest(reg, ref):
+    r = util.run([SKOPEO, "inspect", "--raw", *reg.tls_flags(), "docker://%s/%s" % (reg.host, ref)])
+    assert r.rc == 0, r.describe()
+    return "sha256:" + hashlib.sha256(r.stdout.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def tags(reg, repo):
+    r = util.run([SKOPEO, "list-tags", *reg.tls_flags(), "docker://%s/%s" % (reg.host, repo)])
+    assert r.rc == 0, r.describe()
+    return sorted(json.loads(r.stdout)["Tags"])
+
+
+class SyncCase(unittest.TestCase):
+    REPOS = {"ns/app01": ["v1", "v2"], "ns/app02": ["v1"], "tools/x": ["1.0.0", "1.2.0", "2.0.0-rc1", "latest"]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="hoist-sync-")
+        cls.reg = Registry("plain").start()
+        cls.digests = {}
+        seed = 0
+        for repo, repo_tags in cls.REPOS.items():
+            for tag in repo_tags:
+                seed += 1
+                path = os.path.join(cls.tmp, "fixtures", "%d" % seed)
+                # Shared first layer between images: the blob gate and mounts get exercised.
+                kind = "docker" if seed % 2 else "oci"
+                images.make_image(path, kind=kind, layers=2, seed=seed)
+                cls.reg.push_dir(path, "%s:%s" % (repo, tag))
+                cls.digests["%s:%s" % (repo, tag)] = manifest_digest(cls.reg, "%s:%s" % (repo, tag))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.reg.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="case-", dir=self.tmp)
+
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)
+
+    def ok(self, r):
+        self.assertEqual(r.rc, 0, r.describe())
+        return r
+
+    def sync(self, *args, binary=None, timeout=300):
+        return run(binary or HOIST, "sync", *args, timeout=timeout)
+
+    def src_flags(self):
+        return self.reg.tls_flags("src-")
+
+    # ---- naming identical to skopeo ---------------------------------------------------
+    def _compare_with_skopeo(self, *extra, source="ns/app01"):
+        a, b = self.path("skopeo"), self.path("hoist")
+        args = ["--src", "docker", "--dest", "dir", *self.src_flags(), *extra, "%s/%s" % (self.reg.host, source)]
+        rs = self.ok(self.sync(*args, a, binary=SKOPEO))
+        rh = self.ok(self.sync(*args, b))
+        self.assertEqual(image_dirs(a), image_dirs(b))
+        self.assertTrue(image_dirs(b))
+        self.assertEqual(log_pairs(rs.stderr), sorted((f, t.replace(b, a)) for f, t in log_pairs(rh.stderr)))
+        for d in image_dirs(a):
+            self.assertEqual(util.tree(os.path.join(a, d)), util.tree(os.path.join(b, d)), d)
+        if source == "ns/app01":
+            self.assertIn("Synced 2 images from 1 sources", rh.stderr)
+        return a, b
+
+    def test_naming_unscoped_matches_skopeo(self):
+        self._compare_with_skopeo()
+
+    def test_naming_scoped_matches_skopeo(self):
+        a, b = self._compare_with_skopeo("--scoped")
+        self.assertIn(os.path.join(self.reg.host, "ns", "app01:v1"), image_dirs(b))
+
+    def test_naming_single_tag_and_suffix_matches_skopeo(self):
+        self._compare_with_skopeo("--scoped", "--append-suffix", "-mirror", source="ns/app02:v1")
+
+    def test_skopeo_reads_what_hoist_wrote(self):
+        out = self.path("out")
+        self.ok(self.sync("--src", "docker", "--dest", "dir", *self.src_flags(), "%s/ns/app01" % self.reg.host, out))
+        r = util.run([SKOPEO, "inspect", "dir:" + os.path.join(out, "app01:v1")])
+        self.assertEqual(r.rc, 0, r.describe())
+        verify_dir_image(self, os.path.join(out, "app01:v1"))
+
+    # ---- incremental dir mirrors -------------------------------------------------------
+    def test_second_run_into_the_same_dir_changes_nothing(self):
+        out = self.path("out")
+        args = ["--src", "docker", "--dest", "dir", "--scoped", *self.src_flags(), "%s/ns/app01" % self.reg.host, out]
+        self.ok(self.sync(*args))
+        before = stat_snapshot(out)
+        r = self.ok(self.sync(*args))
+        self.assertEqual(stat_snapshot(out), before)
+        self.assertEqual(r.stdout.count("Skipping: image already present at destination"), 2, r.stdout)
+        self.assertNotIn("Refusing to overwrite", r.stderr)
+
+    def test_changed_tag_is_replaced_and_new_tag_added(self):
+        out = self.path("out")
+        yaml_path = self.path("s.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n    ns/app01: [v1]\n" % self.reg.host)
+        self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+        # Simulate the tag moving: the mirror holds another image under app01:v1.
+        stale = os.path.join(out, "app01:v1")
+        shutil.rmtree(stale)
+        images.make_image(stale, kind="docker", layers=1, seed=999)
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n    ns/app01: [v1, v2]\n" % self.reg.host)
+        r = self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+        self.assertEqual(image_dirs(out), ["app01:v1", "app01:v2"])
+        for d in image_dirs(out):
+            verify_dir_image(self, os.path.join(out, d))
+        got = "sha256:" + hashlib.sha256(open(os.path.join(stale, "manifest.json"), "rb").read()).hexdigest()
+        self.assertEqual(got, self.digests["ns/app01:v1"])
+        self.assertEqual(len(os.listdir(stale)), 5, os.listdir(stale))  # manifest, version, config, 2 layers
+        self.assertIn("copied=2", r.stderr)
+
+    def test_kill_then_rerun_completes(self):
+        reg = self.reg
+        src = Registry("plain").start()
+        self.addCleanup(src.stop)
+        for i in range(6):
+            path = self.path("big", str(i))
+            images.make_image(path, kind="docker", layers=3, seed=100 + i, size=3 << 20)
+            src.push_dir(path, "big/img%d:v1" % i)
+        out = self.path("out")
+        args = [HOIST, *GLOBAL, "sync", "--src", "docker", "--dest", "dir", "--jobs", "3",
+                *src.tls_flags("src-"), "%s/big/img0:v1" % src.host, out]
+        yaml_path = self.path("big.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
+            for i in range(6):
+                f.write("    big/img%d: [v1]\n" % i)
+        args = [HOIST, *GLOBAL, "sync", "--src", "yaml", "--dest", "dir", "--jobs", "3", yaml_path, out]
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.4)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        # Whatever is visible as an image must be complete.
+        for d in image_dirs(out) if os.path.isdir(out) else []:
+            verify_dir_image(self, os.path.join(out, d))
+        r = util.run(args)
+        self.assertEqual(r.rc, 0, r.describe())
+        self.assertEqual(image_dirs(out), ["img%d:v1" % i for i in range(6)])
+        for d in image_dirs(out):
+            verify_dir_image(self, os.path.join(out, d))
+            leftovers = [n for n in os.listdir(os.path.join(out, d)) if n.startswith("dir-put-blob")]
+            self.assertEqual(leftovers, [])
+        del reg
+
+    # ---- registry destination: the cheap no-op ---------------------------------------
+    def test_noop_rerun_sends_only_heads(self):
+        with Registry("plain") as dest:
+            args = ["--src", "docker", "--dest", "docker", *self.src_flags(), *dest.tls_flags("dest-"),
+                    "%s/ns/app01" % self.reg.host, dest.host + "/mirror"]
+            self.ok(self.sync(*args))
+            self.assertEqual(tags(dest, "mirror/app01"), ["v1", "v2"])
+            n = len(requests(dest))
+            r = self.ok(self.sync(*args))
+            time.sleep(0.3)  # the registry's log line follows its response
+            new = requests(dest)[n:]
+            self.assertTrue(new)
+            manifest_gets = [x for x in new if x[0] == "GET" and "/manifests/" in x[1]]
+            writes = [x for x in new if x[0] in ("POST", "PUT", "PATCH", "DELETE")]
+            self.assertEqual(manifest_gets, [], new)
+            self.assertEqual(writes, [], new)
+            self.assertEqual([x for x in new if x[0] == "HEAD" and "/manifests/" in x[1]].__len__(), 2, new)
+            self.assertIn("skipped=2", r.stderr)
+
+    def test_parallel_copy_sends_each_blob_once(self):
+        src = Registry("plain").start()
+        self.addCleanup(src.stop)
+        path = self.path("same")
+        images.make_image(path, kind="docker", layers=3, seed=7, size=1 << 20)
+        for i in range(4):
+            src.push_dir(path, "shared/r%d:v1" % i)
+        with Registry("plain") as dest:
+            yaml_path = self.path("p.yml")
+            with open(yaml_path, "w") as f:
+                f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
+                for i in range(4):
+                    f.write("    shared/r%d: []\n" % i)
+            self.ok(self.sync("--src", "yaml", "--dest", "docker", "--jobs", "4", "--scoped",
+                              *dest.tls_flags("dest-"), yaml_path, dest.host))
+            puts = [u for m, u in requests(dest) if m == "PUT" and "/blobs/uploads/" in u]
+            digests = [re.search(r"digest=([^&]+)", u).group(1) for u in puts]
+            self.assertEqual(len(digests), len(set(digests)), digests)  # no blob uploaded twice
+            for i in range(4):
+                self.assertEqual(manifest_digest(dest, "%s/shared/r%d:v1" % (src.host, i)),
+                                 manifest_digest(src, "shared/r%d:v1" % i))
+
+    # ---- round trips ------------------------------------------------------------------
+    def _check_mirror(self, dest, prefix=""):
+        for ref, digest in self.digests.items():
+            repo, tag = ref.split(":")
+            self.assertIn(tag, tags(dest, prefix + repo))
+            self.assertEqual(manifest_digest(dest, prefix + ref), digest, ref)
+
+    def _yaml_all(self):
+        yaml_path = self.path("all.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n" % self.reg.host)
+            for repo in self.REPOS:
+                f.write("    %s: []\n" % repo)
+        return yaml_path
+
+    def test_round_trip_through_dir(self):
+        out = self.path("airgap")
+        self.ok(self.sync("--src", "yaml", "--dest", "dir", "--scoped", self._yaml_all(), out))
+        with Registry("plain") as dest:
+            self.ok(self.sync("--src", "dir", "--dest", "docker", "--scoped", *dest.tls_flags("dest-"),
+                              os.path.join(out, self.reg.host), dest.host))
+            self._check_mirror(dest)
+
+    def test_round_trip_through_oci(self):
+        layout = self.path("layout")
+        self.ok(self.sync("--src", "yaml", "--dest", "oci", "--scoped", self._yaml_all(), layout))
+        index = json.load(open(os.path.join(layout, "index.json")))
+        refs = sorted(m["annotations"]["org.opencontainers.image.ref.name"] for m in index["manifests"])
+        self.assertEqual(refs, sorted("%s/%s" % (self.reg.host, r) for r in self.digests))
+        r = util.run([SKOPEO, "inspect", "oci:%s:%s/ns/app01:v1" % (layout, self.reg.host)])
+        self.assertEqual(r.rc, 0, r.describe())
+        with Registry("plain") as dest:
+            self.ok(self.sync("--src", "oci", "--dest", "docker", "--scoped", "--preserve-digests",
+                              *dest.tls_flags("dest-"), "%s:%s" % (layout, self.reg.host), dest.host))
+            for ref in self.digests:
+                repo, tag = ref.split(":")
+                self.assertIn(tag, tags(dest, repo))
+
+    def test_dest_oci_shares_blobs_and_uses_dir_names(self):
+        layout = self.path("layout")
+        r = self.ok(self.sync("--src", "docker", "--dest", "oci", *self.src_flags(),
+                              "%s/ns/app01" % self.reg.host, layout))
+        index = json.load(open(os.path.join(layout, "index.json")))
+        refs = sorted(m["annotations"]["org.opencontainers.image.ref.name"] for m in index["manifests"])
+        self.assertEqual(refs, ["app01:v1", "app01:v2"])
+        before = stat_snapshot(layout)
+        r = self.ok(self.sync("--src", "docker", "--dest", "oci", *self.src_flags(),
+                              "%s/ns/app01" % self.reg.host, layout))
+        self.assertEqual(stat_snapshot(layout), before)
+        self.assertIn("skipped=2", r.stderr)
+
+    # ---- dry run, keep-going, YAML keys ------------------------------------------------
+    def test_dry_run_touches_nothing_and_checks_tags(self):
+        out = self.path("never")
+        yaml_path = self.path("d.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n    ns/app01: [v1, nosuchtag]\n" % self.reg.host)
+        r = self.sync("--src", "yaml", "--dest", "dir", "--dry-run", yaml_path, out)
+        self.assertNotEqual(r.rc, 0, r.describe())
+        self.assertFalse(os.path.exists(out))
+        self.assertIn("Running in dry-run mode", r.stderr)
+        self.assertIn("Would have copied image ref 1/2", r.stderr)
+        self.assertRegex(r.stdout, r"app01:v1 -> dir:.*app01:v1: \S+/\S+, 3 blobs, \d+ bytes to transfer, 0 bytes")
+        self.assertIn("nosuchtag", r.stderr)
+
+    def test_keep_going_syncs_the_rest(self):
+        out = self.path("out")
+        yaml_path = self.path("k.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n    ns/app01: [nosuchtag, v1]\n    ns/app02: [v1]\n"
+                    % self.reg.host)
+        r = self.sync("--src", "yaml", "--dest", "dir", "--keep-going", yaml_path, out)
+        self.assertEqual(r.rc, 1, r.describe())
+        self.assertEqual(image_dirs(out), ["app01:v1", "app02:v1"])
+        self.assertIn('Error copying ref \\"docker://%s/ns/app01:nosuchtag\\"' % self.reg.host, r.stderr)
+        self.assertIn("Sync failed due to previous reported error(s) for one or more images", r.stderr)
+        r = self.sync("--src", "yaml", "--dest", "dir", yaml_path, self.path("out2"))
+        self.assertEqual(r.rc, 1)
+        self.assertIn("Error copying ref", r.stderr)
+
+    def test_yaml_regex_semver_and_digests(self):
+        out = self.path("out")
+        yaml_path = self.path("y.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n"
+                    "  images:\n    ns/app02:\n      - \"%s\"\n"
+                    "  images-by-tag-regex:\n    ns/app01: 'v[2-9]'\n"
+                    "  images-by-semver:\n    tools/x: '>= 1.1'\n"
+                    % (self.reg.host, self.digests["ns/app02:v1"]))
+        r = self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+        self.assertEqual(image_dirs(out), sorted(["app02@" + self.digests["ns/app02:v1"], "app01:v2", "x:1.2.0"]))
+        rs = self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, self.path("sk"), binary=SKOPEO))
+        self.assertEqual(image_dirs(self.path("sk")), image_dirs(out))
+        del rs, r
+
+    def test_yaml_credentials_and_tls(self):
+        with Registry("htpasswd", tls=True) as sec:
+            path = self.path("img")
+            images.make_image(path, kind="oci", layers=1, seed=55)
+            user = next(iter(sec.users))
+            sec.push_dir(path, "priv/app:v1", user=user)
+            yaml_path = self.path("c.yml")
+            user, password = sec.creds(user).split(":", 1)
+            with open(yaml_path, "w") as f:
+                f.write("%s:\n  cert-dir: %s\n  credentials:\n    username: %s\n    password: %s\n"
+                        "  images:\n    priv/app: [v1]\n" % (sec.host, sec.ca_dir, user, password))
+            out = self.path("out")
+            self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+            self.assertEqual(image_dirs(out), ["app:v1"])
+            with open(yaml_path, "a") as f:
+                f.write("  tls-verify: true\n")
+            self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+
+    def test_digestfile(self):
+        df = self.path("digests")
+        out = self.path("out")
+        self.ok(self.sync("--src", "docker", "--dest", "dir", "--digestfile", df, *self.src_flags(),
+                          "%s/ns/app01" % self.reg.host, out))
+        lines = sorted(open(df).read().splitlines())
+        self.assertEqual(lines, sorted("%s dir:%s" % (self.digests["ns/app01:" + t], os.path.join(out, "app01:" + t))
+                                       for t in ("v1", "v2")))
+
+    def test_validation_errors_match_skopeo(self):
+        cases = [
+            ["sync", "a", "b"],
+            ["sync", "--src", "foo", "a", "b"],
+            ["sync", "--src", "docker", "a", "b"],
+            ["sync", "--src", "docker", "--dest", "bar", "a", "b"],
+            ["sync", "--src", "dir", "--dest", "dir", "a", "b"],
+            ["sync", "--src", "dir", "--dest", "docker", self.path("nope"), "x"],
+        ]
+        for argv in cases:
+            rs = run(SKOPEO, *argv)
+            rh = run(HOIST, *argv)
+            msg = lambda s: re.findall(r'level=fatal msg="?(.*?)"?$', s, re.M)
+            self.assertEqual(rh.rc, rs.rc, argv)
+            self.assertEqual(msg(rh.stderr), msg(rs.stderr), argv)
+
+
+if __name__ == "__main__":
+    unittest.main()
