@@ -121,6 +121,7 @@ class SyncCase(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="hoist-sync-")
         cls.reg = Registry("plain").start()
         cls.digests = {}
+        cls.kinds = {}
         seed = 0
         for repo, repo_tags in cls.REPOS.items():
             for tag in repo_tags:
@@ -131,6 +132,7 @@ class SyncCase(unittest.TestCase):
                 images.make_image(path, kind=kind, layers=2, seed=seed)
                 cls.reg.push_dir(path, "%s:%s" % (repo, tag))
                 cls.digests["%s:%s" % (repo, tag)] = manifest_digest(cls.reg, "%s:%s" % (repo, tag))
+                cls.kinds["%s:%s" % (repo, tag)] = kind
 
     @classmethod
     def tearDownClass(cls):
@@ -325,9 +327,11 @@ class SyncCase(unittest.TestCase):
         with Registry("plain") as dest:
             self.ok(self.sync("--src", "oci", "--dest", "docker", "--scoped", "--preserve-digests",
                               *dest.tls_flags("dest-"), "%s:%s" % (layout, self.reg.host), dest.host))
-            for ref in self.digests:
+            for ref, digest in self.digests.items():
                 repo, tag = ref.split(":")
                 self.assertIn(tag, tags(dest, repo))
+                if self.kinds[ref] == "oci":  # Docker manifests were converted to OCI in the layout
+                    self.assertEqual(manifest_digest(dest, ref), digest, ref)
 
     def test_dest_oci_shares_blobs_and_uses_dir_names(self):
         layout = self.path("layout")

@@ -35,12 +35,13 @@ public:
         next_member();
       }
       m_state.next_out = reinterpret_cast<uint8_t*>(buf.data());
-      m_state.avail_out = static_cast<uint32_t>(std::min<size_t>(buf.size(), UINT32_MAX));
+      auto out_size = static_cast<uint32_t>(std::min<size_t>(buf.size(), UINT32_MAX));
+      m_state.avail_out = out_size;
       uint32_t before_in = m_state.avail_in;
       int ret = isal_inflate(&m_state);
       m_consumed += before_in - m_state.avail_in;
       if (ret < 0) return fail(error_for(ret));
-      size_t produced = buf.size() - m_state.avail_out;
+      size_t produced = out_size - m_state.avail_out;
       if (produced > 0) return produced;
       if (m_state.block_state != ISAL_BLOCK_FINISH && m_state.avail_in == 0 && m_in_eof)
         return fail(corrupt(m_total_in == 0 ? "EOF" : "unexpected EOF"));
