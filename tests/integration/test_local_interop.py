@@ -12,7 +12,7 @@ the @hoist_only tests (behaviour where hoist deliberately differs from skopeo) a
 HOIST_KEEP_TMP=1 keeps the temp dir (its path is printed) for debugging.
 """
 
-import collections
+import concurrent.futures
 import gzip
 import hashlib
 import io
@@ -58,6 +58,7 @@ def since(version):
 
 
 GLOBAL = ["--insecure-policy"]
+JOBS = int(os.environ.get("HOIST_TEST_JOBS", "4"))   # parallel command pairs in both_many()
 FIXTURE_NAMES = list(images.FIXTURES)
 T = None        # module temp root
 FX = None       # fixtures: FX/<name>/dir, FX/<name>/oci (ref "v1")
@@ -151,9 +152,18 @@ class Base(unittest.TestCase):
     def both(self, args, prepare=None, **norm):
         """Run args with skopeo and hoist in fresh cwds; return (cwd_s, res_s, cwd_h, res_h), the
         results normalized (§0) with the cwd path replaced by <cwd>."""
-        cs, ch = self.fresh_cwds()
+        return self._run_pair(self.fresh_cwds(), args, prepare, norm)
+
+    def both_many(self, arg_lists, prepare=None, **norm):
+        """both() for many independent commands, run JOBS at a time (each pair has its own
+        cwds, so they cannot interfere); results in input order."""
+        jobs = [(self.fresh_cwds(), args) for args in arg_lists]
+        with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:
+            return list(pool.map(lambda j: self._run_pair(j[0], j[1], prepare, norm), jobs))
+
+    def _run_pair(self, cwds, args, prepare, norm):
         out = []
-        for binary, cwd, v, peer in ((SKOPEO, cs, VS, VH), (HOIST, ch, VH, VS)):
+        for binary, cwd, v, peer in ((SKOPEO, cwds[0], VS, VH), (HOIST, cwds[1], VH, VS)):
             if prepare:
                 prepare(cwd)
             r = util.normalize(self.run_tool(binary, args, cwd), v, peer_version=peer, **norm)
@@ -296,32 +306,33 @@ def dest_ref(layout, name="out"):
 
 
 class Copy(Base):
-    def _copy_case(self, name, sl, flags, dl):
-        args = [*GLOBAL, "copy", *flags, src_ref(name, sl), dest_ref(dl)]
-        cs, rs, ch, rh = self.both(args)
-        self.assert_same_result(rs, rh)
-        self.assertEqual(rs.rc, 0, "oracle failed:\n" + rs.describe())
-        return cs, ch
+    def _copy_cases(self, cases, check):
+        """Run all copy cases (in parallel); then per case, in a subTest: outputs agree, the
+        oracle succeeded, and check(case, cwd_s, cwd_h)."""
+        results = self.both_many([[*GLOBAL, "copy", *flags, src_ref(name, sl), dest_ref(dl)]
+                                  for name, sl, flags, dl in cases])
+        for case, (cs, rs, ch, rh) in zip(cases, results):
+            with self.subTest(case=case):
+                self.assert_same_result(rs, rh)
+                self.assertEqual(rs.rc, 0, "oracle failed:\n" + rs.describe())
+                check(case, cs, ch)
 
     def test_copy_trees(self):
-        for case in COPY_CASES:
-            with self.subTest(case=case):
-                cs, ch = self._copy_case(*case)
-                self.assert_same_tree(cs / "out", ch / "out")
+        self._copy_cases(COPY_CASES, lambda case, cs, ch: self.assert_same_tree(cs / "out", ch / "out"))
 
     def test_copy_semantics_when_compressing(self):
-        for case in SEMANTIC_CASES:
-            with self.subTest(case=case):
-                cs, ch = self._copy_case(*case)
-                dl = case[3]
-                self.assertEqual(self.semantics(cs / "out", dl), self.semantics(ch / "out", dl))
-                # everything but the blobs (index.json and manifests are covered above)
-                def small(p, v):
-                    t = util.normalize(util.tree(p), v)
-                    return {k: e for k, e in t.items()
-                            if len(k.rsplit("/", 1)[-1]) != 64 and k not in ("index.json", "manifest.json")}
-                d = util.tree_diff(small(cs / "out", VS), small(ch / "out", VH))
-                self.assertEqual(d, "", "layout files differ:\n" + d)
+        def small(p, v):  # everything but blobs, index.json and manifest.json
+            t = util.normalize(util.tree(p), v)
+            return {k: e for k, e in t.items()
+                    if len(k.rsplit("/", 1)[-1]) != 64 and k not in ("index.json", "manifest.json")}
+
+        def check(case, cs, ch):
+            dl = case[3]
+            self.assertEqual(self.semantics(cs / "out", dl), self.semantics(ch / "out", dl))
+            d = util.tree_diff(small(cs / "out", VS), small(ch / "out", VH))
+            self.assertEqual(d, "", "layout files differ:\n" + d)
+
+        self._copy_cases(SEMANTIC_CASES, check)
 
     def test_copy_errors_same(self):
         cases = [
@@ -408,25 +419,25 @@ class Inspect(Base):
         return out
 
     def test_inspect_same_output(self):
-        for name in FIXTURE_NAMES:
-            for ref in self.refs(name):
-                for v in INSPECT_VARIANTS:
-                    with self.subTest(name=name, ref=ref, variant=v):
-                        _, rs, _, rh = self.both(["inspect", *v, ref])
-                        self.assert_ok(rs)
-                        self.assert_same_result(rs, rh, ordered_blobs=True)
+        cases = [(name, ref, v) for name in FIXTURE_NAMES for ref in self.refs(name)
+                 for v in INSPECT_VARIANTS]
+        results = self.both_many([["inspect", *v, ref] for _, ref, v in cases])
+        for (name, ref, v), (_, rs, _, rh) in zip(cases, results):
+            with self.subTest(name=name, ref=ref, variant=v):
+                self.assert_ok(rs)
+                self.assert_same_result(rs, rh, ordered_blobs=True)
 
     def test_inspect_lists_with_platform_overrides(self):
         overrides = [["--override-arch", "arm", "--override-variant", "v7"],
                      ["--override-arch", "arm64"], ["--override-arch", "arm64", "--override-variant", "v8"],
                      ["--override-os", "linux", "--override-arch", "amd64"]]
-        for name in ("oci-index", "docker-list"):
-            for o in overrides:
-                for v in ([], ["--config", "--raw"], ["--format", "{{.Architecture}} {{.Digest}}"]):
-                    with self.subTest(name=name, override=o, variant=v):
-                        _, rs, _, rh = self.both([*o, "inspect", *v, src_ref(name, "dir")])
-                        self.assert_ok(rs)
-                        self.assert_same_result(rs, rh, ordered_blobs=True)
+        cases = [(name, o, v) for name in ("oci-index", "docker-list") for o in overrides
+                 for v in ([], ["--config", "--raw"], ["--format", "{{.Architecture}} {{.Digest}}"])]
+        results = self.both_many([[*o, "inspect", *v, src_ref(name, "dir")] for name, o, v in cases])
+        for (name, o, v), (_, rs, _, rh) in zip(cases, results):
+            with self.subTest(name=name, override=o, variant=v):
+                self.assert_ok(rs)
+                self.assert_same_result(rs, rh, ordered_blobs=True)
 
     def test_inspect_raw_is_verbatim(self):
         # independent of skopeo: the raw manifest / config are the fixture's bytes

@@ -284,13 +284,13 @@ class SyncCase(unittest.TestCase):
                 f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
                 for i in range(4):
                     f.write("    shared/r%d: []\n" % i)
-            self.ok(self.sync("--src", "yaml", "--dest", "docker", "--jobs", "4", "--scoped",
+            self.ok(self.sync("--src", "yaml", "--dest", "docker", "--jobs", "4",
                               *dest.tls_flags("dest-"), yaml_path, dest.host))
             puts = [u for m, u in requests(dest) if m == "PUT" and "/blobs/uploads/" in u]
             digests = [re.search(r"digest=([^&]+)", u).group(1) for u in puts]
             self.assertEqual(len(digests), len(set(digests)), digests)  # no blob uploaded twice
             for i in range(4):
-                self.assertEqual(manifest_digest(dest, "%s/shared/r%d:v1" % (src.host, i)),
+                self.assertEqual(manifest_digest(dest, "r%d:v1" % i),
                                  manifest_digest(src, "shared/r%d:v1" % i))
 
     # ---- round trips ------------------------------------------------------------------
@@ -372,7 +372,7 @@ class SyncCase(unittest.TestCase):
         self.assertIn('Error copying ref \\"docker://%s/ns/app01:nosuchtag\\"' % self.reg.host, r.stderr)
         self.assertIn("Sync failed due to previous reported error(s) for one or more images", r.stderr)
         r = self.sync("--src", "yaml", "--dest", "dir", yaml_path, self.path("out2"))
-        self.assertEqual(r.rc, 1)
+        self.assertNotEqual(r.rc, 0)
         self.assertIn("Error copying ref", r.stderr)
 
     def test_yaml_regex_semver_and_digests(self):

@@ -45,7 +45,8 @@ const gotemplate::TypeHints& inspect_template_hints() {
                                             {"Layers", GoKind::slice},
                                             {"LayersData", GoKind::slice},
                                             {"LayersData[].Annotations", GoKind::map},
-                                            {"Env", GoKind::slice}}};
+                                            {"Env", GoKind::slice}},
+                                           {"Name", "Tag", "LayersData[].Annotations"}};
   return hints;
 }
 

@@ -15,6 +15,12 @@
 #ifdef HOIST_HAVE_REGISTRY
 #include "hoist/registry/retry.hpp"
 #endif
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER
+#include "hoist/transport/docker/docker.hpp"
+#endif
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER_ARCHIVE
+#include "hoist/transport/docker_archive/docker_archive.hpp"
+#endif
 #ifdef HOIST_HAVE_MANIFEST
 #include "hoist/manifest/convert.hpp"
 #include "hoist/manifest/manifest.hpp"
@@ -130,10 +136,14 @@ Result<std::string> perform_copy(const Invocation& inv, const CopyRequest& req) 
 namespace hoist::cli {
 
 Result<std::vector<std::string>> inspect_repo_tags(const reference::ImageName& ref, const transport::Context& ctx) {
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER
+  if (!ref.docker) return std::vector<std::string>();
+  return transport::docker::repo_tags_for_inspect(*ref.docker, ctx);
+#else
   (void)ref;
   (void)ctx;
-  // Wired to transport/docker's tag listing once it exists.
   return fail(not_implemented("listing repository tags (use --no-tags)"));
+#endif
 }
 
 } // namespace hoist::cli
@@ -141,36 +151,33 @@ Result<std::vector<std::string>> inspect_repo_tags(const reference::ImageName& r
 namespace hoist::cli {
 
 Result<std::vector<std::string>> list_docker_tags(const reference::DockerName& repo, const transport::Context& ctx) {
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER
+  return transport::docker::list_tags(repo, ctx);
+#else
   (void)repo;
   (void)ctx;
   return fail(not_implemented("listing docker:// tags"));
+#endif
 }
 
 Result<std::vector<std::string>> list_archive_tags(const reference::ImageName& ref, const transport::Context& ctx) {
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER_ARCHIVE
+  return transport::docker_archive::list_tags(ref, ctx);
+#else
   (void)ref;
   (void)ctx;
   return fail(not_implemented("listing docker-archive: tags"));
+#endif
 }
 
 Status delete_image(const reference::ImageName& ref, const transport::Context& ctx) {
-  (void)ctx;
   if (ref.transport != reference::Transport::docker) {
     return fail(ErrorKind::unsupported, fmt::format("Deleting images not implemented for {}: images", ref.transport_name));
   }
+#ifdef HOIST_HAVE_TRANSPORT_DOCKER
+  if (ref.docker) return transport::docker::delete_image(*ref.docker, ctx);
+#endif
   return fail(not_implemented("deleting docker:// images"));
-}
-
-Status perform_login(const Invocation& inv, const LoginRequest& req) {
-  (void)inv;
-  (void)req;
-  return fail(not_implemented("login"));
-}
-
-Status perform_logout(const Invocation& inv, const LoginRequest& req, bool all) {
-  (void)inv;
-  (void)req;
-  (void)all;
-  return fail(not_implemented("logout"));
 }
 
 } // namespace hoist::cli

@@ -195,7 +195,9 @@ Result<SingleResult> copy_single(Copier& c, const std::optional<Digest>& instanc
   if (c.opts.dest_reference_digest) ic.cannot_modify_reason = "Destination specifies a digest";
   if (c.opts.preserve_digests) ic.cannot_modify_reason = "Instructed to preserve digests";
   TRY(plan_image(ic));
-  if (auto skip = already_present(ic, as_instance ? instance : std::nullopt); skip && sigs.empty()) return *skip;
+  if (sigs.empty()) {
+    if (auto skip = already_present(ic, as_instance ? instance : std::nullopt)) return *skip;
+  }
 
   LayerContext lctx{c, manifest::normalize_registry_mime(ic.src.mime), ic.cannot_modify_reason.empty(),
                     ic.diff_ids_needed, c.opts.force_compression_format};

@@ -69,13 +69,23 @@ public:
     return m_inner->try_reuse_blob(again);
   }
 
+  // The copy engine sends configs without asking first; gate them like layers, so
+  // images sharing a config upload it once and mount it elsewhere.
   Result<BlobInfo> put_blob(Reader& stream, const BlobInfo& info, bool is_config) override {
+    if (is_config && info.digest) {
+      TRY_ASSIGN(bool reused, try_reuse_blob(info));
+      if (reused) return info;
+    }
     auto r = m_inner->put_blob(stream, info, is_config);
     settle(info, r.has_value());
     return r;
   }
   Result<BlobInfo> put_blob_reopenable(const std::function<Result<ReaderPtr>()>& reopen, const BlobInfo& info,
                                        bool is_config) override {
+    if (is_config && info.digest) {
+      TRY_ASSIGN(bool reused, try_reuse_blob(info));
+      if (reused) return info;
+    }
     auto r = m_inner->put_blob_reopenable(reopen, info, is_config);
     settle(info, r.has_value());
     return r;

@@ -680,6 +680,27 @@ private:
     return std::nullopt;
   }
 
+  bool is_empty(const json& j) const {
+    return j.is_null() || (j.is_string() && j.get<std::string>().empty()) || ((j.is_array() || j.is_object()) && j.empty()) ||
+           (j.is_boolean() && !j.get<bool>()) || (j.is_number() && j.get<double>() == 0);
+  }
+  // The value as encoding/json would marshal the Go struct: omitempty fields dropped.
+  json strip_omitted(const json& j, const std::string& path) const {
+    if (j.is_array()) {
+      json out = json::array();
+      for (const auto& e : j) out.push_back(strip_omitted(e, path + "[]"));
+      return out;
+    }
+    if (!j.is_object() || kind(path) == GoKind::map) return j;
+    json out = json::object();
+    for (const auto& [key, value] : j.items()) {
+      std::string child = child_path(path, key);
+      if (m_hints.omit_empty.count(child) && is_empty(value)) continue;
+      out[key] = strip_omitted(value, child);
+    }
+    return out;
+  }
+
   Result<Val> call(const Operand& fn, const std::vector<Val>& args);
   Result<Val> call_strings(const Operand& fn, const std::vector<Val>& args);
   Result<Val> compare(const Operand& fn, const std::vector<Val>& args);
@@ -774,7 +795,7 @@ Result<Val> Executor::call(const Operand& fn, const std::vector<Val>& args) {
   if (f == "eq" || f == "ne" || f == "lt" || f == "le" || f == "gt" || f == "ge") return compare(fn, args);
   if (f == "json") {
     TRY(want(1));
-    return Val{json(args[0].invalid ? "null" : json_no_html(args[0].v)), ""};
+    return Val{json(args[0].invalid ? "null" : json_no_html(strip_omitted(args[0].v, args[0].path))), ""};
   }
   return call_strings(fn, args);
 }
@@ -933,6 +954,7 @@ Result<std::string> format_report(std::string_view name, std::string_view format
   if (!std::regex_search(text, ranges)) text = "{{range .}}" + text + "{{end -}}";
   TypeHints wrapped;
   for (const auto& [path, kind] : hints.kinds) wrapped.kinds["[]." + path] = kind;
+  for (const auto& path : hints.omit_empty) wrapped.omit_empty.insert("[]." + path);
   return execute(name, text, nlohmann::ordered_json::array({data}), wrapped);
 }
 

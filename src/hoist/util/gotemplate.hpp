@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ struct TypeHints {
   // Paths from the data root: object keys joined by ".", "[]" for slice elements,
   // e.g. "Labels", "LayersData[].Annotations", "History[].Created".
   std::map<std::string, GoKind> kinds;
+  // Struct fields tagged `json:",omitempty"`: left out of the `json` function's output
+  // when empty ("", null, [], {}, false, 0), as encoding/json does.
+  std::set<std::string> omit_empty;
 };
 
 // Parses and executes `text` (template named `name`) on `data`. Errors read like Go's:

@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <memory>
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -315,4 +317,85 @@ TEST(Scripted, NotFoundIsNotRetried) {
   EXPECT_EQ(got.error().what(),
             fmt::format("reading manifest latest in {}/a/b: StatusCode: 404, \"404 page not found\\n\"", server.host()));
   EXPECT_EQ(gets, 1);
+}
+
+TEST(Tls, UnknownAuthorityThenCertDir) {
+  DockerRegistry registry(true);
+  HostConfig config;
+  config.registry = registry.host();
+  config.tls.verify = true;
+  auto repo = std::make_shared<Repository>(Client::get(config), registry.host() + "/t/x", "t/x", "pull", Session{});
+  auto got = repo->get_manifest("latest");
+  ASSERT_FALSE(got);
+  std::string expected = fmt::format("pinging container registry {0}: Get \"https://{0}/v2/\": tls: failed to verify "
+                                     "certificate: x509: certificate signed by unknown authority",
+                                     registry.host());
+  EXPECT_EQ(got.error().what(), "fetching manifest latest in " + registry.host() + "/t/x: " + expected);
+  // skopeo 1.9.3 is a Go 1.19 build, which lacks the "tls: failed to verify certificate: " prefix.
+  std::string oracle = skopeo_error(fmt::format("inspect docker://{}/t/x:latest", registry.host()));
+  EXPECT_NE(oracle.find("x509: certificate signed by unknown authority"), std::string::npos) << oracle;
+
+  config.tls.cert_dir = registry.ca_dir();
+  auto trusted = std::make_shared<Repository>(Client::get(config), registry.host() + "/t/x", "t/x", "pull", Session{});
+  auto got2 = trusted->get_manifest("latest");
+  ASSERT_FALSE(got2);
+  EXPECT_EQ(got2.error().what(), fmt::format("reading manifest latest in {}/t/x: manifest unknown", registry.host()));
+
+  HostConfig insecure;
+  insecure.registry = registry.host();
+  insecure.tls.verify = false;
+  auto skip = std::make_shared<Repository>(Client::get(insecure), registry.host() + "/t/x", "t/x", "pull", Session{});
+  auto got3 = skip->get_manifest("latest");
+  ASSERT_FALSE(got3);
+  EXPECT_EQ(got3.error().registry_code, "MANIFEST_UNKNOWN");
+  EXPECT_EQ(skip->client().base_url(), "https://" + registry.host());
+}
+
+TEST(Htpasswd, CheckLoginAndBasicAuth) {
+  DockerRegistry registry(false, "alice", "s3cret");
+  HostConfig config;
+  config.registry = registry.host();
+  config.tls.verify = false;
+  auto ok = check_login(config, auth::Credentials{"alice", "s3cret", ""}, Session{});
+  EXPECT_TRUE(ok) << ok.error().what();
+  auto bad = check_login(config, auth::Credentials{"alice", "wrong", ""}, Session{});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind(), ErrorKind::unauthorized);
+  std::string oracle = skopeo_error(fmt::format("login --tls-verify=false -u alice -p wrong {}", registry.host()));
+  // skopeo: logging into "<host>": invalid username/password (its own wording around CheckAuth).
+  EXPECT_NE(bad.error().what().find("unable to retrieve auth token: invalid username/password: "), std::string::npos);
+  EXPECT_NE(oracle.find("invalid username/password"), std::string::npos) << oracle;
+
+  Session session;
+  session.creds = auth::Credentials{"alice", "s3cret", ""};
+  auto repo = std::make_shared<Repository>(Client::get(config), registry.host() + "/p/q", "p/q", "pull,push", session);
+  std::string data = random_bytes(5000, 9);
+  auto up = repo->upload_blob(memory_source(data), true, static_cast<int64_t>(data.size()), Digest::of(data));
+  ASSERT_TRUE(up) << up.error().what();
+  Session anon;
+  auto anonymous = std::make_shared<Repository>(Client::get(config), registry.host() + "/p/q", "p/q", "pull", anon);
+  auto denied = anonymous->blob_exists(up->digest);
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().http_status, 401);
+}
+
+TEST_F(LiveRegistry, ParallelDownloadsShareTheClient) {
+  auto repo = repo_for(s_registry->host(), "hoist/parallel", "pull,push");
+  std::vector<std::string> blobs;
+  for (unsigned i = 0; i < 6; ++i) {
+    blobs.push_back(random_bytes(700 * 1024 + i, 20 + i));
+    ASSERT_TRUE(repo->upload_blob(memory_source(blobs.back()), true, -1, std::nullopt));
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int round = 0; round < 2; ++round)
+    for (const auto& b : blobs)
+      threads.emplace_back([&, b] {
+        auto got = repo->get_blob(Digest::of(b));
+        if (!got) return;
+        auto data = read_all(*got->reader, 2u << 20);
+        if (data && *data == b) ++good;
+      });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), 12);
 }

@@ -40,13 +40,30 @@ inline int free_port() {
 
 class DockerRegistry {
 public:
-  DockerRegistry() {
+  // tls: serve https with a certificate for 127.0.0.1 signed by a fresh CA, whose
+  // certificate is written to ca_dir()/ca.crt (a --cert-dir).
+  // htpasswd_user/password: require Basic auth (docker-registry's htpasswd backend).
+  explicit DockerRegistry(bool tls = false, std::string htpasswd_user = "", std::string htpasswd_password = "")
+      : m_tls(tls) {
     char tmpl[] = "/tmp/hoist-registry-XXXXXX";
     m_dir = mkdtemp(tmpl);
     m_port = free_port();
-    std::ofstream(m_dir / "config.yml") << "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-                                        << "storage:\n  filesystem:\n    rootdirectory: " << (m_dir / "data").string()
-                                        << "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" << m_port << "\n";
+    std::ofstream config(m_dir / "config.yml");
+    config << "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+           << "storage:\n  filesystem:\n    rootdirectory: " << (m_dir / "data").string()
+           << "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" << m_port << "\n";
+    if (tls) {
+      make_certs();
+      config << "  tls:\n    certificate: " << (m_dir / "server.crt").string() << "\n    key: " << (m_dir / "server.key").string()
+             << "\n";
+    }
+    if (!htpasswd_user.empty()) {
+      std::string file = (m_dir / "htpasswd").string();
+      std::string cmd = "htpasswd -Bbc " + file + " " + htpasswd_user + " " + htpasswd_password + " >/dev/null 2>&1";
+      if (std::system(cmd.c_str()) != 0) std::abort();
+      config << "auth:\n  htpasswd:\n    realm: test-realm\n    path: " << file << "\n";
+    }
+    config.close();
     m_pid = fork();
     if (m_pid == 0) {
       std::string log = (m_dir / "registry.log").string();
@@ -58,7 +75,8 @@ public:
     for (int i = 0; i < 100; ++i) {
       hoist::http::Request req;
       req.url = url() + "/v2/";
-      if (auto r = hoist::http::perform(req); r && r->status == 200) return;
+      req.tls.verify = false;
+      if (auto r = hoist::http::perform(req); r && (r->status == 200 || r->status == 401)) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -71,9 +89,22 @@ public:
     std::filesystem::remove_all(m_dir, ec);
   }
   std::string host() const { return "127.0.0.1:" + std::to_string(m_port); }
-  std::string url() const { return "http://" + host(); }
+  std::string url() const { return (m_tls ? "https://" : "http://") + host(); }
+  std::string ca_dir() const { return (m_dir / "certs").string(); }
 
 private:
+  void make_certs() {
+    std::filesystem::create_directories(m_dir / "certs");
+    std::string d = m_dir.string();
+    std::string cmd =
+        "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out certs/ca.crt -days 2 "
+        "-subj /CN=hoist-test-ca >/dev/null 2>&1 && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
+        "-subj /CN=127.0.0.1 >/dev/null 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req "
+        "-in server.csr -CA certs/ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) std::abort();
+  }
+
+  bool m_tls = false;
   std::filesystem::path m_dir;
   int m_port = 0;
   pid_t m_pid = -1;

@@ -146,9 +146,12 @@ TEST_F(DockerTransport, UnknownDigestDestinationPushesByDigest) {
   EXPECT_EQ(run(fmt::format("skopeo inspect --raw --tls-verify=false docker://{}/td/bydigest@{} 2>&1", s_registry->host(),
                             Digest::of(p.manifest).str())),
             p.manifest);
+  // Without tags docker-registry 2.8 does not know the repository at all. (skopeo 1.9.3
+  // words this "invalid status code from registry 404 (Not Found)"; the newest uses
+  // registryHTTPResponseToError, as here.)
   auto tags = docker::list_tags(name(s_registry->host(), "td/bydigest", ""), context());
-  ASSERT_TRUE(tags) << tags.error().what();
-  EXPECT_TRUE(tags->empty());
+  ASSERT_FALSE(tags);
+  EXPECT_EQ(tags.error().what(), "fetching tags list: repository name not known to registry");
 }
 
 TEST_F(DockerTransport, InvalidManifestIsTypeRejected) {
@@ -160,12 +163,13 @@ TEST_F(DockerTransport, InvalidManifestIsTypeRejected) {
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().kind(), ErrorKind::unsupported);
   EXPECT_EQ(st.error().what(), fmt::format("uploading manifest v1 to {}/td/reject: blob unknown to registry", s_registry->host()));
-  // Schema 1 without a valid signature: docker-registry answers MANIFEST_INVALID or
-  // MANIFEST_UNVERIFIED; MANIFEST_INVALID must read as "type rejected".
-  std::string bad = R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{}})";
-  auto st2 = (*dest)->put_manifest(bad, "", std::nullopt);
+  // Bytes the registry cannot parse: MANIFEST_INVALID, which the copy engine treats as
+  // "type rejected" (try the next manifest format).
+  auto st2 = (*dest)->put_manifest("{not json", "", std::nullopt);
   ASSERT_FALSE(st2);
-  std::cerr << "REJECT: " << st2.error().registry_code << " " << st2.error().what() << "\n";
+  EXPECT_EQ(st2.error().registry_code, "MANIFEST_INVALID");
+  EXPECT_EQ(st2.error().kind(), ErrorKind::unsupported);
+  EXPECT_EQ(st2.error().what(), fmt::format("uploading manifest v1 to {}/td/reject: manifest invalid", s_registry->host()));
 }
 
 TEST_F(DockerTransport, DeleteMatchesSkopeoTexts) {

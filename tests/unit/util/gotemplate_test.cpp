@@ -97,12 +97,21 @@ TEST(GoTemplate, ReportFuncs) {
   EXPECT_EQ(run("{{json \"<&>\"}}"), "\"<&>\"\n"); // SetEscapeHTML(false)
 }
 
+TEST(GoTemplate, JsonOfStructHonoursOmitempty) {
+  gt::TypeHints h = hints();
+  h.omit_empty = {"Name", "Tag"};
+  auto r = gt::format_report("skopeo inspect", "{{json .}}", data(), h);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->substr(0, 19), "{\"Digest\":\"sha256:f");
+}
+
 TEST(GoTemplate, FormatPreprocessing) {
   EXPECT_EQ(run("a\\tb\\nc"), "a\tb\nc\n");
   EXPECT_EQ(run("{{.Os}}\n"), "linux\n"); // no second newline
   EXPECT_TRUE(gt::is_json_format("json"));
-  EXPECT_TRUE(gt::is_json_format(" {{ json . }} "));
-  EXPECT_TRUE(gt::is_json_format("{{json .}}"));
+  EXPECT_TRUE(gt::is_json_format(" {{ json }} "));
+  EXPECT_TRUE(gt::is_json_format("{{json.}}"));
+  EXPECT_FALSE(gt::is_json_format("{{json .}}")); // podman's regex: a template, compact JSON
   EXPECT_FALSE(gt::is_json_format("{{json .Labels}}"));
 }
 

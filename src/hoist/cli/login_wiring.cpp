@@ -1,0 +1,197 @@
+// login/logout after argument parsing (common/pkg/auth Login/Logout): existing
+// credentials, --get-login, prompts (echo off on a terminal), the /v2/ check, and writing
+// the primary auth file (MarshalIndent with tabs, 0600, atomic). stdout texts are
+// skopeo's ("Login Succeeded!", "Used:  <path>", "Removed login credentials for …").
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "hoist/cli/local_files.hpp"
+#include "hoist/cli/wiring.hpp"
+#include "hoist/util/strings.hpp"
+
+#if defined(HOIST_HAVE_AUTH) && defined(HOIST_HAVE_REGISTRY)
+#include "hoist/auth/auth_file.hpp"
+#include "hoist/auth/credentials.hpp"
+#include "hoist/auth/paths.hpp"
+#include "hoist/registry/client.hpp"
+#include "hoist/util/fs.hpp"
+#define HOIST_LOGIN 1
+#endif
+
+namespace hoist::cli {
+
+#ifdef HOIST_LOGIN
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// systemContextWithOptions: which file login/logout read and write.
+auth::AuthPathOptions path_options(const LoginRequest& req) {
+  auth::AuthPathOptions o;
+  if (!req.authfile.empty()) o.auth_file_path = req.authfile;
+  else if (!req.compat_authfile.empty()) o.docker_compat_path = req.compat_authfile;
+  else if (!env("REGISTRY_AUTH_FILE").empty()) o.auth_file_path = env("REGISTRY_AUTH_FILE");
+  else if (!env("DOCKER_CONFIG").empty()) o.docker_compat_path = env("DOCKER_CONFIG") + "/config.json";
+  return o;
+}
+
+Result<auth::AuthPath> write_path(const LoginRequest& req) {
+  auto opts = path_options(req);
+  if (!opts.docker_compat_path.empty()) return auth::AuthPath{opts.docker_compat_path, false};
+  TRY_ASSIGN(auto primary, auth::primary_auth_path(opts));
+  return primary.path;
+}
+
+Result<auth::Credentials> existing_credentials(const LoginRequest& req) {
+  for (const auto& path : auth::auth_file_paths(path_options(req))) {
+    TRY_ASSIGN(auto creds, auth::find_credentials_in_file(req.key, req.registry, path));
+    if (!creds.username.empty() || !creds.identity_token.empty()) return creds;
+  }
+  return auth::Credentials{};
+}
+
+Status check(const LoginRequest& req, const Globals& g, const std::string& user, const std::string& pass) {
+  registry::HostConfig host;
+  host.registry = req.registry;
+  host.tls.verify = req.tls_verify.value_or(g.tls_verify.value_or(true));
+  host.tls.cert_dir = !req.cert_dir.empty() ? req.cert_dir : registry::default_cert_dir(req.registry);
+  host.user_agent = g.user_agent();
+  registry::Session session;
+  return registry::check_login(host, auth::Credentials{user, pass, ""}, session);
+}
+
+std::string read_line(bool echo) {
+  bool tty = ::isatty(STDIN_FILENO) == 1;
+  termios old{};
+  if (tty && !echo && ::tcgetattr(STDIN_FILENO, &old) == 0) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty && !echo) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+Status store(const Invocation& inv, const LoginRequest& req, const std::string& user, const std::string& pass) {
+  TRY_ASSIGN(auto path, write_path(req));
+  TRY_ASSIGN(auto contents, auth::read_auth_file(path));
+  std::string key = req.key;
+  if (!req.compat_authfile.empty() && req.registry == "docker.io" && req.key == "docker.io") key = "https://index.docker.io/v1/";
+  contents.auths[key] = auth::AuthEntry{auth::base64_encode(user + ":" + pass), ""};
+  std::filesystem::path p(path.path);
+  std::error_code ec;
+  if (p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
+    std::filesystem::create_directories(p.parent_path(), ec);
+    ::chmod(p.parent_path().c_str(), 0700);
+  }
+  TRY(fs::write_file_atomic(p, auth::serialize_auth_json(contents), 0600));
+  if (req.verbose) fmt::print(inv.out, "Used:  {}\n", path.path);
+  return {};
+}
+
+} // namespace
+
+Status perform_login(const Invocation& inv, const LoginRequest& req) {
+  TRY_ASSIGN(auto existing, existing_credentials(req));
+  if (req.get_login) {
+    if (existing.username.empty()) return fail(ErrorKind::not_found, fmt::format("not logged into {}", req.key));
+    fmt::print(inv.out, "{}\n", existing.username);
+    return {};
+  }
+  if (!existing.identity_token.empty()) {
+    return fail(ErrorKind::invalid_input, "currently logged in, auth file contains an Identity token");
+  }
+  std::string password = req.password;
+  if (req.password_stdin) {
+    if (!req.password.empty()) return fail(ErrorKind::invalid_input, "can't specify both --password-stdin and --password");
+    if (req.username.empty()) return fail(ErrorKind::invalid_input, "must provide --username with --password-stdin");
+    for (std::string line; std::getline(std::cin, line);) password += line;
+  }
+  if (req.username.empty() && password.empty() && !existing.username.empty() && !existing.password.empty()) {
+    fmt::print(inv.out, "Authenticating with existing credentials for {}\n", req.key);
+    std::fflush(inv.out);
+    if (check(req, inv.globals, existing.username, existing.password)) {
+      fmt::print(inv.out, "Existing credentials are valid. Already logged in to {}\n", req.registry);
+      return {};
+    }
+    fmt::print(inv.out, "Existing credentials are invalid, please enter valid username and password\n");
+  }
+  std::string user = req.username;
+  if (user.empty()) {
+    fmt::print(inv.out, "{}", existing.username.empty() ? "Username: " : fmt::format("Username ({}): ", existing.username));
+    std::fflush(inv.out);
+    user = trim(read_line(true));
+    if (user.empty()) user = existing.username;
+  }
+  if (password.empty()) {
+    fmt::print(inv.out, "Password: ");
+    std::fflush(inv.out);
+    password = read_line(false);
+    fmt::print(inv.out, "\n");
+  }
+  auto checked = check(req, inv.globals, user, password);
+  if (!checked) {
+    if (checked.error().kind() == ErrorKind::unauthorized) {
+      return fail(ErrorKind::unauthorized, fmt::format("logging into {}: invalid username/password", go_quote(req.key)));
+    }
+    return fail(checked.error().wrap(fmt::format("authenticating creds for {}", go_quote(req.key))));
+  }
+  TRY(store(inv, req, user, password));
+  fmt::print(inv.out, "Login Succeeded!\n");
+  return {};
+}
+
+Status perform_logout(const Invocation& inv, const LoginRequest& req, bool all) {
+  for (const std::string* f : {&req.authfile, &req.compat_authfile}) {
+    struct stat st {};
+    if (!f->empty() && ::lstat(f->c_str(), &st) != 0) {
+      return fail(ErrorKind::not_found, fmt::format("credential file is not accessible: lstat {}: {}", *f, go_errno_text(errno)));
+    }
+  }
+  TRY_ASSIGN(auto path, write_path(req));
+  TRY_ASSIGN(auto contents, auth::read_auth_file(path));
+  if (all) {
+    contents.auths.clear();
+    contents.cred_helpers.clear();
+    TRY(fs::write_file_atomic(path.path, auth::serialize_auth_json(contents), 0600));
+    fmt::print(inv.out, "Removed login credentials for all registries\n");
+    return {};
+  }
+  bool removed = contents.auths.erase(req.key) > 0;
+  removed = contents.cred_helpers.erase(req.key) > 0 || removed;
+  if (removed) {
+    TRY(fs::write_file_atomic(path.path, auth::serialize_auth_json(contents), 0600));
+    fmt::print(inv.out, "Removed login credentials for {}\n", req.key);
+    return {};
+  }
+  TRY_ASSIGN(auto existing, existing_credentials(req));
+  if (!existing.username.empty() && !existing.password.empty() && check(req, inv.globals, existing.username, existing.password)) {
+    fmt::print(inv.out,
+               "Not logged into {} with current tool. Existing credentials were established via docker login. Please use docker logout instead.\n",
+               req.key);
+    return {};
+  }
+  return fail(ErrorKind::not_found, fmt::format("not logged into {}", req.key));
+}
+
+#else
+
+Status perform_login(const Invocation&, const LoginRequest&) { return fail(not_implemented("login")); }
+Status perform_logout(const Invocation&, const LoginRequest&, bool) { return fail(not_implemented("logout")); }
+
+#endif
+
+} // namespace hoist::cli

@@ -1,0 +1,377 @@
+"""hoist vs skopeo on archives (docker-archive:, oci-archive:): same bytes, same output,
+each tool reads the other's archives, hostile archives are refused.
+
+    cd tests/integration && HOIST=/path/to/build/hoist python3 -m unittest -v test_archive_interop
+
+SKOPEO (default `skopeo`) is the oracle.  Both tools run the same arguments in their own working
+directory (relative paths, so error texts are identical); output goes through lib.util.normalize
+(the skopeo-compat.md §0 deltas).  Self-check: `HOIST=skopeo python3 -m unittest -v
+test_archive_interop` passes, skipping the @hoist_only tests.  HOIST_KEEP_TMP=1 keeps the temp dir.
+"""
+
+import gzip
+import io
+import json
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import images, util  # noqa: E402
+
+SKOPEO = os.environ.get("SKOPEO", "skopeo")
+HOIST = os.environ.get("HOIST") or ""
+if not HOIST:
+    raise SystemExit("set HOIST to the binary under test (HOIST=skopeo for the self-check)")
+VS = util.tool_version(SKOPEO)
+VH = util.tool_version(HOIST)
+HOIST_IS_SKOPEO = os.path.realpath(shutil.which(HOIST) or HOIST) == os.path.realpath(shutil.which(SKOPEO) or SKOPEO)
+GLOBAL = ["--insecure-policy"]
+
+
+def hoist_only(f):
+    """Behaviour where hoist deliberately goes beyond skopeo: skipped when HOIST is skopeo."""
+    return unittest.skipIf(HOIST_IS_SKOPEO, "hoist-only behaviour (skopeo differs)")(f)
+
+
+T = None  # module temp root
+FX = None  # FX/<fixture>/dir: dir: layouts of the generated images
+FIXTURES = ["docker-gzip", "oci-gzip", "oci-none"]
+
+
+def setUpModule():
+    global T, FX
+    os.umask(0o022)
+    T = Path(tempfile.mkdtemp(prefix="hoist-archive-interop-"))
+    FX = T / "fx"
+    for name in FIXTURES:
+        images.build_fixture(name).write(FX / name / "dir", "dir")
+    if os.environ.get("HOIST_KEEP_TMP"):
+        print(f"\n[test_archive_interop] temp dir: {T}", file=sys.stderr)
+
+
+def tearDownModule():
+    if T and not os.environ.get("HOIST_KEEP_TMP"):
+        shutil.rmtree(T, ignore_errors=True)
+
+
+def members(path):
+    """[(name, type, mode, uid, gid, uname, gname, size, linkname, data)] of a tar, in order."""
+    out = []
+    with tarfile.open(path) as t:
+        for m in t.getmembers():
+            data = t.extractfile(m).read() if m.isreg() else b""
+            out.append((m.name, m.type, m.mode, m.uid, m.gid, m.uname, m.gname, m.size, m.linkname, data))
+    return out
+
+
+def newest_oci_file(name, data, version):
+    """skopeo 1.9.3's oci-layout / fresh index.json as the newest skopeo writes them (§0)."""
+    if version < (1, 14, 0) and name == "oci-layout":
+        data = data.replace(b'{"imageLayoutVersion": "1.0.0"}', b'{"imageLayoutVersion":"1.0.0"}')
+    head = b'{"schemaVersion":2,'
+    if version < (1, 22, 0) and name == "index.json" and data.startswith(head) and b'"mediaType":"application/vnd.oci.image.index' not in data[:80]:
+        data = head + b'"mediaType":"application/vnd.oci.image.index.v1+json",' + data[len(head):]
+    return data
+
+
+def add_file(t, name, data, mode=0o444, type_=tarfile.REGTYPE, linkname=""):
+    info = tarfile.TarInfo(name)
+    info.size = len(data) if type_ == tarfile.REGTYPE else 0
+    info.mode = mode
+    info.type = type_
+    info.linkname = linkname
+    t.addfile(info, io.BytesIO(data) if type_ == tarfile.REGTYPE else None)
+
+
+def docker_save_tar(path, items):
+    """A docker-archive with several images: items = [(repo_tags, layer_bytes)]."""
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        manifest = []
+        for n, (tags, layer) in enumerate(items):
+            diff = images.sha256(layer)
+            config = images.compact({"architecture": "amd64", "os": "linux", "created": f"2024-01-0{n + 1}T00:00:00Z",
+                                     "rootfs": {"type": "layers", "diff_ids": [diff]}})
+            add_file(t, images.hex_of(diff) + "/layer.tar", layer)
+            add_file(t, images.hex_of(images.sha256(config)) + ".json", config)
+            manifest.append({"Config": images.hex_of(images.sha256(config)) + ".json", "RepoTags": tags,
+                             "Layers": [images.hex_of(diff) + "/layer.tar"]})
+        add_file(t, "manifest.json", json.dumps(manifest).encode())
+
+
+class Base(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self._n = 0
+
+    def fresh_cwds(self):
+        self._n += 1
+        cwds = (self.work / str(self._n) / "skopeo", self.work / str(self._n) / "hoist")
+        for c in cwds:
+            c.mkdir(parents=True)
+        return cwds
+
+    def both(self, args, prepare=None):
+        """Run args with skopeo and hoist, each in a fresh cwd; results normalized (§0), cwd masked."""
+        out = []
+        for binary, cwd, v, peer in zip((SKOPEO, HOIST), self.fresh_cwds(), (VS, VH), (VH, VS)):
+            if prepare:
+                prepare(cwd)
+            r = util.normalize(util.run([binary, *args], cwd=cwd), v, peer_version=peer)
+            r = util.Result(r.argv, r.rc, r.stdout.replace(str(cwd), "<cwd>"), r.stderr.replace(str(cwd), "<cwd>"))
+            out += [cwd, r]
+        return tuple(out)
+
+    def assert_same_result(self, rs, rh, stdout=True):
+        ctx = f"\n== skopeo (oracle) ==\n{rs.describe()}\n== hoist ==\n{rh.describe()}"
+        self.assertEqual(rs.rc, rh.rc, "exit codes differ" + ctx)
+        if stdout:
+            self.assertEqual(sorted(rs.stdout.splitlines()), sorted(rh.stdout.splitlines()), "stdout differs" + ctx)
+            self.assertEqual(rs.stdout.splitlines()[:1], rh.stdout.splitlines()[:1], "stdout differs" + ctx)
+        self.assertEqual(rs.stderr, rh.stderr, "stderr differs" + ctx)
+
+    def assert_ok(self, r):
+        self.assertEqual(r.rc, 0, "command failed:\n" + r.describe())
+
+    def hoist(self, args, cwd):
+        return util.run([HOIST, *args], cwd=cwd)
+
+    def skopeo(self, args, cwd):
+        return util.run([SKOPEO, *args], cwd=cwd)
+
+
+class DockerArchiveWrite(Base):
+    def check_identical(self, fixture, dest_suffix, extra=()):
+        args = [*GLOBAL, "copy", *extra, f"dir:{FX / fixture / 'dir'}", "docker-archive:out.tar" + dest_suffix]
+        cs, rs, ch, rh = self.both(args)
+        self.assert_same_result(rs, rh)
+        a, b = (cs / "out.tar").read_bytes(), (ch / "out.tar").read_bytes()
+        if a != b:
+            self.assertEqual(members(cs / "out.tar"), members(ch / "out.tar"))
+            self.fail("archives differ in bytes but not in members")
+        self.assertEqual(sorted(os.listdir(ch)), ["out.tar"], "hoist left temporary files")
+
+    def test_tagged_with_additional_tag(self):
+        for fixture in FIXTURES:
+            with self.subTest(fixture):
+                self.check_identical(fixture, ":example.com/ns/img:v1", ["--additional-tag", "other:latest"])
+
+    def test_untagged(self):
+        self.check_identical("docker-gzip", "")
+
+    def test_refuses_existing_archive(self):
+        args = [*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:out.tar"]
+        cs, rs, ch, rh = self.both(args, prepare=lambda cwd: (cwd / "out.tar").write_bytes(b"old"))
+        self.assert_same_result(rs, rh)
+        self.assertIn("docker-archive doesn't support modifying existing images", rh.stderr)
+        self.assertEqual((ch / "out.tar").read_bytes(), b"old")
+
+    def test_index_destination_is_refused(self):
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:out.tar:@0"])
+        self.assert_same_result(rs, rh)
+        self.assertNotEqual(rh.rc, 0)
+
+
+class OciArchiveWrite(Base):
+    def test_same_members_as_skopeo(self):
+        for fixture in FIXTURES:
+            with self.subTest(fixture):
+                cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / fixture / 'dir'}", "oci-archive:out.tar:v1"])
+                self.assert_same_result(rs, rh)
+                ms, mh = members(cs / "out.tar"), members(ch / "out.tar")
+                ms = [m[:7] + (len(newest_oci_file(m[0], m[9], VS)),) + m[8:9] + (newest_oci_file(m[0], m[9], VS),)
+                      for m in ms]
+                mh = [m[:7] + (len(newest_oci_file(m[0], m[9], VH)),) + m[8:9] + (newest_oci_file(m[0], m[9], VH),)
+                      for m in mh]
+                self.assertEqual(ms, mh)
+                self.assertEqual(sorted(os.listdir(ch)), ["out.tar"])
+
+    def test_replaces_an_existing_archive(self):
+        prepare = lambda cwd: shutil.copy(FX / "oci-gzip" / "dir" / "manifest.json", cwd / "out.tar")  # noqa: E731
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'oci-none' / 'dir'}", "oci-archive:out.tar"],
+                                   prepare=prepare)
+        self.assert_same_result(rs, rh)
+        self.assertEqual([m[0] for m in members(cs / "out.tar")], [m[0] for m in members(ch / "out.tar")])
+
+
+class CrossRead(Base):
+    """Each tool reads the archives the other wrote; the results must be identical dir: trees."""
+
+    def make_archives(self, binary, cwd):
+        for fixture in FIXTURES:
+            self.assert_ok(util.run([binary, *GLOBAL, "copy", f"dir:{FX / fixture / 'dir'}",
+                                     f"docker-archive:{fixture}.da.tar:example.com/x:{fixture}"], cwd=cwd))
+            self.assert_ok(util.run([binary, *GLOBAL, "copy", f"dir:{FX / fixture / 'dir'}",
+                                     f"oci-archive:{fixture}.oa.tar:v1"], cwd=cwd))
+
+    def test_each_reads_the_others_archives(self):
+        written = {}
+        for name, binary in (("skopeo", SKOPEO), ("hoist", HOIST)):
+            written[name] = self.work / ("by-" + name)
+            written[name].mkdir()
+            self.make_archives(binary, written[name])
+        for fixture in FIXTURES:
+            for suffix, ref in ((".da.tar", "docker-archive:{}"), (".oa.tar", "oci-archive:{}:v1")):
+                for writer in ("skopeo", "hoist"):
+                    archive = written[writer] / (fixture + suffix)
+                    with self.subTest(fixture=fixture, archive=suffix, writer=writer):
+                        cs, rs, ch, rh = self.both([*GLOBAL, "copy", ref.format(archive), "dir:out"])
+                        self.assert_same_result(rs, rh)
+                        self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
+                        cs, rs, ch, rh = self.both(["inspect", "--raw", ref.format(archive)])
+                        self.assert_same_result(rs, rh)
+
+    def test_compressed_docker_archive(self):
+        base = self.work / "base"
+        base.mkdir()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:a.tar"], base))
+        (base / "a.tar.gz").write_bytes(gzip.compress((base / "a.tar").read_bytes()))
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar.gz'}", "dir:out"])
+        self.assert_same_result(rs, rh)
+        self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
+
+
+class MultiImageArchive(Base):
+    def setUp(self):
+        super().setUp()
+        self.archive = self.work / "multi.tar"
+        layer = lambda n: images.make_layer_tar(seed=40 + n, index=0, size=512)  # noqa: E731
+        docker_save_tar(self.archive, [(["example.com/a:1", "b:2"], layer(0)), ([], layer(1)), (["c:3"], layer(2))])
+
+    def test_list_tags(self):
+        cs, rs, ch, rh = self.both(["list-tags", f"docker-archive:{self.archive}"])
+        self.assert_same_result(rs, rh)
+        self.assertEqual(json.loads(rh.stdout)["Tags"], ["example.com/a:1", "b:2", "@1", "c:3"])
+
+    def test_selection_and_errors(self):
+        for suffix in ("", ":@1", ":@7", ":b:2", ":docker.io/library/c:3", ":nope:1"):
+            with self.subTest(suffix):
+                cs, rs, ch, rh = self.both(["inspect", f"docker-archive:{self.archive}{suffix}"])
+                self.assert_same_result(rs, rh)
+
+
+class Errors(Base):
+    def test_missing_archives(self):
+        for ref in ("docker-archive:nope.tar", "oci-archive:nope.tar", "oci-archive:nope.tar:v1"):
+            with self.subTest(ref):
+                cs, rs, ch, rh = self.both([*GLOBAL, "copy", ref, "dir:out"])
+                self.assertEqual(rs.rc, rh.rc)
+                self.assertNotEqual(rh.rc, 0)
+                self.assertFalse((ch / "out" / "manifest.json").exists())
+
+    def test_unknown_oci_archive_ref(self):
+        base = self.work / "base"
+        base.mkdir()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'oci-gzip' / 'dir'}", "oci-archive:a.tar:v1"], base))
+        cs, rs, ch, rh = self.both(["inspect", f"oci-archive:{base / 'a.tar'}:other"])
+        self.assert_same_result(rs, rh)
+        self.assertIn('no descriptor found for reference \\"other\\"', rh.stderr)
+
+
+class HostileArchives(Base):
+    """Archives that try to escape, lie about sizes or end early: refused with a clear error,
+    nothing written outside the destination, no image visible at the destination."""
+
+    def valid_docker_archive(self, path):
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", f"docker-archive:{path}"],
+                                   self.work))
+
+    def attempt(self, transport, archive, expected):
+        cwd = self.work / "run"
+        cwd.mkdir(exist_ok=True)
+        before = sorted(os.listdir(self.work))
+        r = self.hoist([*GLOBAL, "copy", f"{transport}:{archive}", "dir:out"], cwd)
+        self.assertNotEqual(r.rc, 0, r.describe())
+        self.assertIn(expected, r.stderr, r.describe())
+        self.assertFalse((cwd / "out" / "manifest.json").exists(), "an image became visible")
+        self.assertEqual(sorted(os.listdir(self.work)), before, "files appeared outside the destination")
+        self.assertFalse((self.work.parent / "evil").exists())
+
+    def rewrite(self, src, dst, edit):
+        """Copies the tar src to dst member by member, letting edit(info, data) change each."""
+        with tarfile.open(src) as tin, tarfile.open(dst, "w", format=tarfile.PAX_FORMAT) as tout:
+            for m in tin.getmembers():
+                data = tin.extractfile(m).read() if m.isreg() else b""
+                m, data = edit(m, data)
+                tout.addfile(m, io.BytesIO(data) if m.isreg() else None)
+
+    @hoist_only
+    def test_path_escape(self):
+        good, bad = self.work / "good.tar", self.work / "bad.tar"
+        self.valid_docker_archive(good)
+
+        def edit(m, data):
+            if m.name == "manifest.json":
+                m.name = "../evil"
+            return m, data
+        self.rewrite(good, bad, edit)
+        self.attempt("docker-archive", bad, 'archive member \\"../evil\\": path escapes the archive root')
+
+    @hoist_only
+    def test_symlink_escape(self):
+        good, bad = self.work / "good.tar", self.work / "bad.tar"
+        self.valid_docker_archive(good)
+
+        def edit(m, data):
+            if m.issym():
+                m.linkname = "../../../etc/passwd"
+            return m, data
+        self.rewrite(good, bad, edit)
+        self.attempt("docker-archive", bad, "outside the archive root")
+
+    @hoist_only
+    def test_oci_archive_escape(self):
+        good, bad = self.work / "good.tar", self.work / "bad.tar"
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'oci-gzip' / 'dir'}", f"oci-archive:{good}"],
+                                   self.work))
+
+        def edit(m, data):
+            if m.name == "oci-layout":
+                m.name = "blobs/../../evil"
+            return m, data
+        self.rewrite(good, bad, edit)
+        self.attempt("oci-archive", bad, "path escapes the archive root")
+
+    @hoist_only
+    def test_size_lie(self):
+        good, bad = self.work / "good.tar", self.work / "bad.tar"
+        self.valid_docker_archive(good)
+        data = bytearray(good.read_bytes())
+        # The first member is a layer: claim it is 1 GiB (077777777 bytes) and fix the checksum.
+        data[124:136] = b"%011o\0" % (1 << 30)
+        data[148:156] = b" " * 8
+        data[148:156] = b"%06o\0 " % sum(data[:512])
+        bad.write_bytes(bytes(data))
+        self.attempt("docker-archive", bad, "is truncated: its header declares 1073741824 bytes")
+
+    @hoist_only
+    def test_truncated_member(self):
+        good, bad = self.work / "good.tar", self.work / "bad.tar"
+        self.valid_docker_archive(good)
+        with tarfile.open(good) as t:
+            last = t.getmembers()[-1]
+        bad.write_bytes(good.read_bytes()[:last.offset_data + last.size // 2])
+        self.attempt("docker-archive", bad, "is truncated")
+
+    def test_both_refuse_a_corrupt_header(self):
+        good = self.work / "good.tar"
+        self.valid_docker_archive(good)
+        data = bytearray(good.read_bytes())
+        data[5] ^= 0x20  # breaks the first header's checksum
+        (self.work / "bad.tar").write_bytes(bytes(data))
+        for binary in (SKOPEO, HOIST):
+            r = util.run([binary, *GLOBAL, "copy", f"docker-archive:{self.work / 'bad.tar'}", "dir:out"], cwd=self.work)
+            self.assertNotEqual(r.rc, 0, r.describe())
+            self.assertFalse((self.work / "out" / "manifest.json").exists())
+
+
+if __name__ == "__main__":
+    unittest.main()
