@@ -88,15 +88,16 @@ def add_file(t, name, data, mode=0o444, type_=tarfile.REGTYPE, linkname=""):
     t.addfile(info, io.BytesIO(data) if type_ == tarfile.REGTYPE else None)
 
 
-def docker_save_tar(path, items):
-    """A docker-archive with several images: items = [(repo_tags, layer_bytes)]."""
+def docker_save_tar(path, items, gzip_layers=False):
+    """A docker-archive with several images: items = [(repo_tags, layer_bytes)]; with
+    gzip_layers the layer members are gzip-compressed (as umoci-made archives are)."""
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
         manifest = []
         for n, (tags, layer) in enumerate(items):
             diff = images.sha256(layer)
             config = images.compact({"architecture": "amd64", "os": "linux", "created": f"2024-01-0{n + 1}T00:00:00Z",
                                      "rootfs": {"type": "layers", "diff_ids": [diff]}})
-            add_file(t, images.hex_of(diff) + "/layer.tar", layer)
+            add_file(t, images.hex_of(diff) + "/layer.tar", gzip.compress(layer, mtime=0) if gzip_layers else layer)
             add_file(t, images.hex_of(images.sha256(config)) + ".json", config)
             manifest.append({"Config": images.hex_of(images.sha256(config)) + ".json", "RepoTags": tags,
                              "Layers": [images.hex_of(diff) + "/layer.tar"]})
@@ -181,8 +182,10 @@ class DockerArchiveWrite(Base):
 
 
 class OciArchiveWrite(Base):
+    # Only images whose layers are already compressed: an OCI destination gzips uncompressed
+    # layers, and hoist's gzip bytes differ from Go's pgzip (skopeo-compat.md §7.5).
     def test_same_members_as_skopeo(self):
-        for fixture in FIXTURES:
+        for fixture in ("docker-gzip", "oci-gzip"):
             with self.subTest(fixture):
                 cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / fixture / 'dir'}", "oci-archive:out.tar:v1"])
                 self.assert_same_result(rs, rh)
@@ -195,8 +198,8 @@ class OciArchiveWrite(Base):
                 self.assertEqual(sorted(os.listdir(ch)), ["out.tar"])
 
     def test_replaces_an_existing_archive(self):
-        prepare = lambda cwd: shutil.copy(FX / "oci-gzip" / "dir" / "manifest.json", cwd / "out.tar")  # noqa: E731
-        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'oci-none' / 'dir'}", "oci-archive:out.tar"],
+        prepare = lambda cwd: shutil.copy(FX / "oci-none" / "dir" / "manifest.json", cwd / "out.tar")  # noqa: E731
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'oci-gzip' / 'dir'}", "oci-archive:out.tar"],
                                    prepare=prepare)
         self.assert_same_result(rs, rh)
         self.assertEqual([m[0] for m in members(cs / "out.tar")], [m[0] for m in members(ch / "out.tar")])
@@ -229,13 +232,20 @@ class CrossRead(Base):
                         cs, rs, ch, rh = self.both(["inspect", "--raw", ref.format(archive)])
                         self.assert_same_result(rs, rh)
 
+    @hoist_only
     def test_compressed_docker_archive(self):
+        # skopeo 1.9.3 (c/image 5.22) fails on every compressed docker-archive with "loading tar
+        # component manifest.json: unexpected EOF"; the newest reads them (§4.4).  So hoist on the
+        # gzipped archive is compared with skopeo on the plain one.
         base = self.work / "base"
         base.mkdir()
         self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:a.tar"], base))
         (base / "a.tar.gz").write_bytes(gzip.compress((base / "a.tar").read_bytes()))
-        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar.gz'}", "dir:out"])
-        self.assert_same_result(rs, rh)
+        cs, ch = self.fresh_cwds()
+        rs = self.skopeo([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar'}", "dir:out"], cs)
+        rh = self.hoist([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar.gz'}", "dir:out"], ch)
+        self.assert_ok(rh)
+        self.assertEqual(util.normalize(rs, VS).stdout, util.normalize(rh, VH).stdout)
         self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
 
 
@@ -256,6 +266,16 @@ class MultiImageArchive(Base):
             with self.subTest(suffix):
                 cs, rs, ch, rh = self.both(["inspect", f"docker-archive:{self.archive}{suffix}"])
                 self.assert_same_result(rs, rh)
+
+
+    def test_compressed_layer_members(self):
+        archive = self.work / "gz-layers.tar"
+        docker_save_tar(archive, [(["x:1"], images.make_layer_tar(seed=7, index=0, size=2048))], gzip_layers=True)
+        cs, rs, ch, rh = self.both(["inspect", "--raw", f"docker-archive:{archive}"])
+        self.assert_same_result(rs, rh)
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"docker-archive:{archive}", "dir:out"])
+        self.assert_same_result(rs, rh)
+        self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
 
 
 class Errors(Base):

@@ -62,6 +62,7 @@ public:
 
   // Accessors for flags that must exist (a typo is a programming error: aborts).
   const Flag& at(std::string_view name) const;
+  Flag& at_mut(std::string_view name) { return const_cast<Flag&>(at(name)); }
   bool changed(std::string_view name) const { return at(name).changed; }
   bool get_bool(std::string_view name) const { return at(name).b; }
   const std::string& get_string(std::string_view name) const { return at(name).s; }

@@ -1,6 +1,8 @@
 // `sync`: flags and validation as skopeo's cmd/skopeo/sync.go (same order, same texts),
 // then hoist::sync::run. hoist extensions: --jobs N (images copied at once, default 4),
 // `oci` as a --src and --dest transport.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "hoist/cli/command.hpp"

@@ -87,7 +87,8 @@ const gotemplate::TypeHints& config_template_hints() {
                                             {"Config.Labels", GoKind::map},
                                             {"RootFS.DiffIDs", GoKind::slice},
                                             {"History", GoKind::slice},
-                                            {"History[].Created", GoKind::time}}};
+                                            {"History[].Created", GoKind::time}},
+                                           {}};
   return hints;
 }
 

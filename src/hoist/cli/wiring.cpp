@@ -176,6 +176,8 @@ Status delete_image(const reference::ImageName& ref, const transport::Context& c
   }
 #ifdef HOIST_HAVE_TRANSPORT_DOCKER
   if (ref.docker) return transport::docker::delete_image(*ref.docker, ctx);
+#else
+  (void)ctx;
 #endif
   return fail(not_implemented("deleting docker:// images"));
 }

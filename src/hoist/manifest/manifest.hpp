@@ -107,7 +107,7 @@ Result<ImageManifest> parse_image(std::string_view bytes, std::string_view mime)
 Result<ManifestList> parse_list(std::string_view bytes, std::string_view mime);
 
 // Go encoding/json compact bytes, §10 field order. Schema1 output is the unsigned
-// payload (see serialize_schema1_signed in convert.hpp for the JWS form).
+// payload (convert_image() in convert.hpp returns the JWS-signed form).
 std::string serialize(const ImageManifest& m);
 std::string serialize(const ManifestList& l);
 

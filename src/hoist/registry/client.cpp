@@ -253,8 +253,8 @@ Result<http::StreamPtr> Repository::send_once(const Call& call) {
   // The body reader must outlive the transfer: wrap it into the stream's lifetime.
   if (r && body) {
     struct Owning final : http::Stream {
+      ReaderPtr body; // destroyed after the transfer that reads it
       http::StreamPtr inner;
-      ReaderPtr body;
       const http::Response& response() const override { return inner->response(); }
       Result<size_t> read(std::span<std::byte> buf) override { return inner->read(buf); }
     };

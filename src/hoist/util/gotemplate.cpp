@@ -335,6 +335,11 @@ private:
         cmd.args.push_back(std::move(op));
       }
       if (cmd.args.empty()) return err(fmt::format("missing value for {}", context));
+      if (cmd.args[0].k == Operand::K::ident) { // Go names a failing call by the whole command
+        std::string text;
+        for (const auto& a : cmd.args) text += (text.empty() ? "" : " ") + a.text;
+        cmd.args[0].text = text;
+      }
       p.cmds.push_back(std::move(cmd));
       if (peek().type == Tok::pipe) next();
     }
@@ -672,7 +677,7 @@ private:
       if (name == "Second") return Val{num(17, 2), ""};
       if (name == "String") return Val{json(go_time_string(t)), ""};
     }
-    return exec_err(op.pos, op.text, fmt::format("can't evaluate field {} in type time.Time", name));
+    return exec_err(op.pos, op.text, fmt::format("can't evaluate field {} in type *time.Time", name));
   }
 
   std::optional<std::string> as_string(const Val& v) const {
@@ -737,10 +742,10 @@ Result<Val> Executor::call(const Operand& fn, const std::vector<Val>& args) {
   const std::string& f = fn.name;
   auto want = [&](size_t n) -> Status {
     if (args.size() == n) return {};
-    return exec_err(fn.pos, fn.name, fmt::format("wrong number of args for {}: want {} got {}", f, n, args.size()));
+    return exec_err(fn.pos, fn.text, fmt::format("wrong number of args for {}: want {} got {}", f, n, args.size()));
   };
   if (f == "and" || f == "or") {
-    if (args.empty()) return exec_err(fn.pos, f, fmt::format("wrong number of args for {}: want at least 1 got 0", f));
+    if (args.empty()) return exec_err(fn.pos, fn.text, fmt::format("wrong number of args for {}: want at least 1 got 0", f));
     for (size_t i = 0; i + 1 < args.size(); ++i) {
       if (truth(args[i]) == (f == "or")) return args[i];
     }
@@ -754,17 +759,17 @@ Result<Val> Executor::call(const Operand& fn, const std::vector<Val>& args) {
       size_t n = a.v.is_string() ? a.v.get<std::string>().size() : a.v.size();
       return Val{json(a.v.is_null() ? 0 : n), ""};
     }
-    return exec_err(fn.pos, f, fmt::format("error calling len: len of type {}", type_name(a)));
+    return exec_err(fn.pos, fn.text, fmt::format("error calling len: len of type {}", type_name(a)));
   }
   if (f == "index") {
-    if (args.empty()) return exec_err(fn.pos, f, "wrong number of args for index: want at least 1 got 0");
+    if (args.empty()) return exec_err(fn.pos, fn.text, "wrong number of args for index: want at least 1 got 0");
     Val cur = args[0];
     for (size_t i = 1; i < args.size(); ++i) {
       const Val& k = args[i];
       if (cur.v.is_array() && k.v.is_number_integer()) {
         auto idx = k.v.get<int64_t>();
         if (idx < 0 || static_cast<size_t>(idx) >= cur.v.size()) {
-          return exec_err(fn.pos, f, fmt::format("error calling index: index out of range: {}", idx));
+          return exec_err(fn.pos, fn.text, fmt::format("error calling index: index out of range: {}", idx));
         }
         cur = Val{cur.v[static_cast<size_t>(idx)], cur.path + "[]"};
       } else if (is_map(cur) && k.v.is_string()) {
@@ -773,7 +778,7 @@ Result<Val> Executor::call(const Operand& fn, const std::vector<Val>& args) {
       } else if (cur.v.is_null()) {
         cur = Val{json(""), ""};
       } else {
-        return exec_err(fn.pos, f, fmt::format("error calling index: can't index item of type {}", type_name(cur)));
+        return exec_err(fn.pos, fn.text, fmt::format("error calling index: can't index item of type {}", type_name(cur)));
       }
     }
     return cur;
@@ -804,10 +809,10 @@ Result<Val> Executor::call_strings(const Operand& fn, const std::vector<Val>& ar
   const std::string& f = fn.name;
   size_t n = f == "join" || f == "split" || f == "truncate" ? 2 : f == "pad" ? 3 : 1;
   if (args.size() != n) {
-    return exec_err(fn.pos, f, fmt::format("wrong number of args for {}: want {} got {}", f, n, args.size()));
+    return exec_err(fn.pos, fn.text, fmt::format("wrong number of args for {}: want {} got {}", f, n, args.size()));
   }
   auto bad = [&](size_t i, const char* want) {
-    return exec_err(fn.pos, f, fmt::format("wrong type for value; expected {}; got {}", want, type_name(args[i])));
+    return exec_err(fn.pos, fn.text, fmt::format("wrong type for value; expected {}; got {}", want, type_name(args[i])));
   };
   if (f == "join") {
     if (!args[0].v.is_array() && !args[0].v.is_null()) return bad(0, "[]string");
@@ -861,18 +866,18 @@ Result<Val> Executor::call_strings(const Operand& fn, const std::vector<Val>& ar
 Result<Val> Executor::compare(const Operand& fn, const std::vector<Val>& args) {
   const std::string& f = fn.name;
   if (args.size() < 2 || (f != "eq" && args.size() != 2)) {
-    return exec_err(fn.pos, f, fmt::format("wrong number of args for {}: want 2 got {}", f, args.size()));
+    return exec_err(fn.pos, fn.text, fmt::format("wrong number of args for {}: want 2 got {}", f, args.size()));
   }
   auto basic = [](const json& j) { return j.is_string() || j.is_number() || j.is_boolean(); };
   auto cmp = [&](const Val& a, const Val& b) -> Result<int> {
-    if (!basic(a.v) || !basic(b.v)) return exec_err(fn.pos, f, fmt::format("error calling {}: invalid type for comparison", f));
+    if (!basic(a.v) || !basic(b.v)) return exec_err(fn.pos, fn.text, fmt::format("error calling {}: invalid type for comparison", f));
     if (a.v.is_number() && b.v.is_number()) {
       double x = a.v.get<double>(), y = b.v.get<double>();
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    if (a.v.type() != b.v.type()) return exec_err(fn.pos, f, fmt::format("error calling {}: incompatible types for comparison", f));
+    if (a.v.type() != b.v.type()) return exec_err(fn.pos, fn.text, fmt::format("error calling {}: incompatible types for comparison", f));
     if (a.v.is_boolean()) {
-      if (f != "eq" && f != "ne") return exec_err(fn.pos, f, fmt::format("error calling {}: invalid type for comparison", f));
+      if (f != "eq" && f != "ne") return exec_err(fn.pos, fn.text, fmt::format("error calling {}: invalid type for comparison", f));
       return a.v == b.v ? 0 : 1;
     }
     auto x = a.v.get<std::string>(), y = b.v.get<std::string>();
@@ -891,9 +896,9 @@ Result<Val> Executor::compare(const Operand& fn, const std::vector<Val>& args) {
 }
 
 Result<std::string> Executor::printf(const Operand& fn, const std::vector<Val>& args) {
-  if (args.empty()) return exec_err(fn.pos, fn.name, "wrong number of args for printf: want at least 1 got 0");
+  if (args.empty()) return exec_err(fn.pos, fn.text, "wrong number of args for printf: want at least 1 got 0");
   auto format = as_string(args[0]);
-  if (!format) return exec_err(fn.pos, fn.name, "wrong type for value; expected string; got " + type_name(args[0]));
+  if (!format) return exec_err(fn.pos, fn.text, "wrong type for value; expected string; got " + type_name(args[0]));
   std::string out;
   size_t next = 1;
   for (size_t i = 0; i < format->size(); ++i) {

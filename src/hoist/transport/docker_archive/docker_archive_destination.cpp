@@ -31,6 +31,16 @@ namespace {
 namespace stdfs = std::filesystem;
 constexpr size_t k_config_limit = 4u << 20;
 
+Status write_all(int fd, std::span<const std::byte> data, const std::string& name) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(fs::os_error("write", name, errno));
+    data = data.subspan(static_cast<size_t>(n));
+  }
+  return {};
+}
+
 // The archive being written: a temporary sibling of PATH (renamed at commit), or PATH
 // itself when it is a FIFO or device.
 class Output final : public Writer {
@@ -77,15 +87,7 @@ Result<std::unique_ptr<Output>> Output::open(const std::string& path) {
   return std::unique_ptr<Output>(new Output(path, std::move(*temp), -1));
 }
 
-Status Output::write_fd(std::span<const std::byte> data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(m_fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(fs::os_error("write", m_path, errno));
-    data = data.subspan(static_cast<size_t>(n));
-  }
-  return {};
-}
+Status Output::write_fd(std::span<const std::byte> data) { return write_all(m_fd, data, m_path); }
 
 archive::TarHeader member(std::string name) {
   archive::TarHeader h;
@@ -107,27 +109,15 @@ Result<Spooled> spool(Reader& stream, const std::string& tmpdir) {
   int fd = ::mkstemp(name.data());
   if (fd < 0) return fail(fs::os_error("open", name, errno).wrap("creating temporary file"));
   ::unlink(name.c_str());
+  auto file = archive::SharedFile::adopt(fd, name); // closes fd on every path
   HashingReader hashing(stream);
   std::vector<std::byte> buf(k_stream_buffer);
   for (;;) {
-    auto n = hashing.read(buf);
-    if (!n || *n == 0) {
-      if (!n) ::close(fd);
-      if (!n) return fail(n.error());
-      break;
-    }
-    for (size_t done = 0; done < *n;) {
-      ssize_t w = ::write(fd, buf.data() + done, *n - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        int err = errno;
-        ::close(fd);
-        return fail(fs::os_error("write", name, err));
-      }
-      done += static_cast<size_t>(w);
-    }
+    TRY_ASSIGN(size_t n, hashing.read(buf));
+    if (n == 0) break;
+    TRY(write_all(fd, std::span<const std::byte>(buf.data(), n), name));
   }
-  return Spooled{archive::SharedFile::adopt(fd, name), hashing.digest(), static_cast<int64_t>(hashing.bytes_read())};
+  return Spooled{std::move(file), hashing.digest(), static_cast<int64_t>(hashing.bytes_read())};
 }
 
 struct ParsedManifest {
