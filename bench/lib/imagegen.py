@@ -255,7 +255,7 @@ class Pusher:
     def _conn(self):
         c = getattr(self.local, "conn", None)
         if c is None:
-            c = self.local.conn = http.client.HTTPConnection(self.host, timeout=600)
+            c = self.local.conn = http.client.HTTPConnection(self.host, timeout=600, blocksize=1 << 20)
         return c
 
     def _req(self, method, path, body=None, headers=None):

@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -71,12 +72,8 @@ Compression detect_compression(std::string_view head) {
 
 std::string big_files_dir(const std::string& tmpdir) { return tmpdir.empty() ? "/var/tmp" : tmpdir; }
 
-Result<TarIndex> open_archive(const std::filesystem::path& path, const std::string& tmpdir) {
-  TRY_ASSIGN(auto file, SharedFile::open(path));
-  std::array<std::byte, 6> head{};
-  TRY_ASSIGN(size_t n, file->read_some_at(0, head));
-  std::string_view head_text(reinterpret_cast<const char*>(head.data()), n);
-  if (detect_compression(head_text) == Compression::none) return TarIndex::scan(std::move(file));
+// Spools `path` (decompressed) into an unlinked file in the big-files directory.
+static Result<TarIndex> spool_and_scan(const std::filesystem::path& path, const std::string& tmpdir) {
   std::string temp_name;
   TRY_ASSIGN(int fd, anonymous_temp_file(big_files_dir(tmpdir), temp_name));
   if (auto st = decompress_into(path, fd, temp_name); !st) {
@@ -84,6 +81,19 @@ Result<TarIndex> open_archive(const std::filesystem::path& path, const std::stri
     return fail(st.error());
   }
   return TarIndex::scan(SharedFile::adopt(fd, temp_name));
+}
+
+Result<TarIndex> open_archive(const std::filesystem::path& path, const std::string& tmpdir) {
+  // A pipe or device can't be read at offsets: spool it like a compressed archive.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+    return spool_and_scan(path, tmpdir);
+  TRY_ASSIGN(auto file, SharedFile::open(path));
+  std::array<std::byte, 6> head{};
+  TRY_ASSIGN(size_t n, file->read_some_at(0, head));
+  std::string_view head_text(reinterpret_cast<const char*>(head.data()), n);
+  if (detect_compression(head_text) == Compression::none) return TarIndex::scan(std::move(file));
+  return spool_and_scan(path, tmpdir);
 }
 
 } // namespace hoist::archive

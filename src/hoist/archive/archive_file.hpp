@@ -1,7 +1,7 @@
 // Opening an archive the user named: an uncompressed tar is indexed and read in place;
 // a gzip/bzip2/xz/zstd-compressed one (docker-archive: accepts those, like docker load)
-// is first decompressed into an unlinked temporary file under the big-files temporary
-// directory, exactly as skopeo spools it, so it vanishes even if hoist is killed.
+// (or a pipe) is first copied, decompressed, into an unlinked temporary file under the
+// big-files temporary directory, as skopeo spools it, so it vanishes even if hoist is killed.
 #pragma once
 
 #include <filesystem>

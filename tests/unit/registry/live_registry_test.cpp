@@ -399,3 +399,47 @@ TEST_F(LiveRegistry, ParallelDownloadsShareTheClient) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(good.load(), 12);
 }
+
+TEST(Scripted, InsufficientScopeRetriesOnceWithTheNewScope) {
+  std::string realm;
+  ScriptedServer server([&](const RawRequest& r) -> std::string {
+    std::string challenge = "WWW-Authenticate: Bearer realm=\"" + realm + "\",service=\"svc\"";
+    if (r.target == "/v2/") return reply(401, "Unauthorized", {challenge}, "");
+    if (r.target.rfind("/token", 0) == 0)
+      return reply(200, "OK", {}, r.target.find("other") != std::string::npos ? R"({"token":"WIDE"})" : R"({"token":"NARROW"})");
+    if (r.header("Authorization") == "Bearer WIDE")
+      return reply(200, "OK", {"Content-Type: application/vnd.oci.image.manifest.v1+json"}, "{}");
+    return reply(401, "Unauthorized", {challenge + ",error=\"insufficient_scope\",scope=\"repository:other/x:pull\""}, "");
+  });
+  realm = "http://" + server.host() + "/token";
+  auto repo = repo_for(server.host(), "a/b", "pull");
+  auto got = repo->get_manifest("latest");
+  ASSERT_TRUE(got) << got.error().what();
+  std::vector<std::string> token_targets;
+  for (const auto& r : server.requests())
+    if (r.target.rfind("/token", 0) == 0) token_targets.push_back(r.target);
+  ASSERT_EQ(token_targets.size(), 2u);
+  EXPECT_EQ(token_targets[0], "/token?scope=repository%3Aa%2Fb%3Apull&service=svc");
+  EXPECT_EQ(token_targets[1], "/token?scope=repository%3Aa%2Fb%3Apull&scope=repository%3Aother%2Fx%3Apull&service=svc");
+}
+
+TEST(Scripted, IdentityTokenIsExchangedByPost) {
+  std::string realm;
+  std::vector<std::string> methods;
+  ScriptedServer server([&](const RawRequest& r) -> std::string {
+    if (r.target == "/v2/") return reply(401, "Unauthorized", {"WWW-Authenticate: Bearer realm=\"" + realm + "\",service=\"svc\""}, "");
+    if (r.target == "/oauth") {
+      methods.push_back(r.method + " " + r.header("Content-Type"));
+      return reply(200, "OK", {}, R"({"access_token":"AT"})");
+    }
+    if (r.header("Authorization") == "Bearer AT") return reply(200, "OK", {"Content-Type: application/json"}, "{}");
+    return reply(401, "Unauthorized", {}, "");
+  });
+  realm = "http://" + server.host() + "/oauth";
+  Session session;
+  session.creds = auth::Credentials{"", "", "refresh-me"};
+  auto got = repo_for(server.host(), "a/b", "pull", session)->get_manifest("latest");
+  ASSERT_TRUE(got) << got.error().what();
+  ASSERT_EQ(methods.size(), 1u);
+  EXPECT_EQ(methods[0], "POST application/x-www-form-urlencoded");
+}

@@ -2,6 +2,7 @@
 // docker/internal/tarfile Writer): layers as they arrive ("<diffID hex>.tar"), the config
 // ("<hex>.json"), then at put_manifest the legacy per-layer directories, and at commit
 // manifest.json and repositories. Every member has mode 0444, mtime 0, uid/gid 0.
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
