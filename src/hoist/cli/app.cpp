@@ -147,6 +147,14 @@ Status check_globals(const Globals& g) {
   if (g.insecure_policy && g.require_signed) {
     return fail(ErrorKind::invalid_input, "--insecure-policy and --require-signed are mutually exclusive");
   }
+  // Accepted by skopeo but backed by features hoist lacks: refused, not ignored.
+  const std::pair<const char*, bool> unsupported[] = {{"require-signed", g.require_signed},
+                                                      {"tls-details", !g.tls_details.empty()},
+                                                      {"registries.d", !g.registries_d.empty()},
+                                                      {"registries-conf", !g.registries_conf.empty()}};
+  for (const auto& [name, set] : unsupported) {
+    if (set) return fail(ErrorKind::unsupported, fmt::format("--{} is not supported by hoist yet", name));
+  }
   return {};
 }
 

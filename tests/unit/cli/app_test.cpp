@@ -96,3 +96,11 @@ TEST(App, RawAndFormatConflict) {
   EXPECT_THAT(run({"skopeo", "inspect", "--raw", "-f", "{{.Name}}", "dir:/x"}).err,
               HasSubstr("msg=\"raw output does not support format option\""));
 }
+
+TEST(App, UnsupportedGlobalFlagsAreRefused) {
+  auto r = run({"skopeo", "--tls-details", "/x.yaml", "inspect", "dir:/x"});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_THAT(r.err, HasSubstr("msg=\"--tls-details is not supported by hoist yet\""));
+  EXPECT_THAT(run({"skopeo", "inspect", "--registries.d", "/d", "dir:/x"}).err,
+              HasSubstr("--registries.d is not supported by hoist yet"));
+}
