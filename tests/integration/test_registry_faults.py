@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -77,9 +78,14 @@ class Base(unittest.TestCase):
         p.mkdir(parents=True)
         return p
 
+    TIMEOUT = 240
+
     def tool(self, binary, *args, cwd=None):
         cwd = cwd or self.cwd()
-        r = util.run([binary, *args], cwd=cwd, timeout=240)
+        try:
+            r = util.run([binary, *args], cwd=cwd, timeout=self.TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.fail(f"{binary} {' '.join(map(str, args))}: no answer within {self.TIMEOUT}s (hang)")
         r = util.normalize(r, VS if binary == SKOPEO else VH)
         return util.Result(r.argv, r.rc, r.stdout.replace(str(cwd), "<cwd>"), r.stderr.replace(str(cwd), "<cwd>"))
 
@@ -290,6 +296,7 @@ class FakeRegistry:
 
 
 class Hostile(Base):
+    TIMEOUT = 30   # every case fails fast in skopeo; a hang is a failure
     def both(self, mode, *args):
         out = []
         for binary in (SKOPEO, HOIST):

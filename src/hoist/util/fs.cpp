@@ -1,5 +1,6 @@
 #include "hoist/util/fs.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,7 +13,10 @@ namespace hoist::fs {
 
 Error os_error(std::string_view op, const stdfs::path& path, int err) {
   ErrorKind kind = err == ENOENT ? ErrorKind::not_found : ErrorKind::io;
-  return Error(kind, fmt::format("{} {}: {}", op, path.string(), std::strerror(err)));
+  // Go prints errno texts in lower case ("no such file or directory"); glibc capitalizes.
+  std::string text = std::strerror(err);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return Error(kind, fmt::format("{} {}: {}", op, path.string(), text));
 }
 
 Result<std::string> read_file(const stdfs::path& path, size_t limit) {

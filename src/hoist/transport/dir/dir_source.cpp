@@ -30,6 +30,10 @@ public:
     return ManifestBytes{std::move(bytes), std::move(mime)};
   }
 
+  // Beyond skopeo (which serializes dir:/oci: sources): every get_blob() opens its own
+  // file descriptor and shares no state, so layers can be read in parallel.
+  bool thread_safe_get_blob() const override { return true; }
+
   Result<BlobStream> get_blob(const BlobInfo& info) override {
     if (!info.digest) return fail(ErrorKind::internal, "Can not read a blob with unknown digest");
     TRY_ASSIGN(auto reader, fs::FileReader::open(go_join_path({m_path, info.digest->dir_name()})));

@@ -73,6 +73,10 @@ public:
     return ManifestBytes{std::move(bytes), std::move(mime)};
   }
 
+  // Beyond skopeo (which serializes dir:/oci: sources): every get_blob() opens its own
+  // file descriptor and shares no state, so layers can be read in parallel.
+  bool thread_safe_get_blob() const override { return true; }
+
   // Foreign-layer URLs are not fetched (c/image tries http(s) URLs first); the local
   // blob is read instead.
   Result<BlobStream> get_blob(const BlobInfo& info) override {
