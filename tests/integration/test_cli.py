@@ -171,5 +171,62 @@ class CliTest(unittest.TestCase):
         self.assertIn("--sign-by is not supported by hoist yet", err)
 
 
+@unittest.skipUnless(SKOPEO and os.path.exists(HOIST) and shutil.which("docker-registry") and shutil.which("htpasswd"),
+                     "needs skopeo, docker-registry, htpasswd")
+class LoginTest(unittest.TestCase):
+    """login/logout against a local htpasswd registry: stdout texts and auth.json bytes equal skopeo's."""
+
+    @classmethod
+    def setUpClass(cls):
+        import socket
+        cls.tmp = tempfile.mkdtemp(prefix="hoist-login-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            cls.host = "127.0.0.1:%d" % s.getsockname()[1]
+        htpasswd = subprocess.run(["htpasswd", "-Bbn", "u", "p"], capture_output=True, text=True, check=True).stdout
+        with open(os.path.join(cls.tmp, "htpasswd"), "w") as f:
+            f.write(htpasswd)
+        config = os.path.join(cls.tmp, "config.yml")
+        with open(config, "w") as f:
+            f.write("version: 0.1\nstorage: {filesystem: {rootdirectory: %s/data}}\nhttp: {addr: %s}\n"
+                    "auth: {htpasswd: {realm: test, path: %s/htpasswd}}\n" % (cls.tmp, cls.host, cls.tmp))
+        cls.registry = subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        import time
+        for _ in range(50):
+            if subprocess.run(["curl", "-s", "-o", "/dev/null", "http://%s/v2/" % cls.host]).returncode == 0:
+                break
+            time.sleep(0.1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.registry.kill()
+        cls.registry.wait()
+        shutil.rmtree(cls.tmp)
+
+    def both(self, args, stdin=None):
+        out = []
+        for binary, name in ((SKOPEO, "skopeo.json"), (HOIST, "hoist.json")):
+            auth = os.path.join(self.tmp, name)
+            out.append(run(binary, [args[0], "--tls-verify=false", "--authfile", auth] + args[1:], stdin))
+        return out
+
+    def test_login_logout(self):
+        for args, stdin in ((["login", "-u", "u", "-p", "p", "-v", self.host], None),
+                            (["login", self.host], ""),
+                            (["login", "-u", "u", "-p", "bad", self.host], None),
+                            (["login", "-u", "u", "--password-stdin", self.host], "p\n"),
+                            (["login", "--get-login", self.host], None)):
+            with self.subTest(args=args):
+                want, got = self.both(args, stdin)
+                self.assertEqual(got[0], want[0])
+                self.assertEqual(got[1].replace("hoist.json", "X"), want[1].replace("skopeo.json", "X"))
+                self.assertEqual(got[2], want[2])
+        with open(os.path.join(self.tmp, "skopeo.json"), "rb") as a, open(os.path.join(self.tmp, "hoist.json"), "rb") as b:
+            self.assertEqual(b.read(), a.read())
+        got = run(HOIST, ["logout", "--authfile", os.path.join(self.tmp, "hoist.json"), self.host])
+        self.assertEqual(got, (0, "Removed login credentials for %s\n" % self.host, ""))
+
+
 if __name__ == "__main__":
     unittest.main()

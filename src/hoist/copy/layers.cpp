@@ -191,6 +191,19 @@ transport::BlobInfo blob_info(const manifest::Descriptor& d) {
   return info;
 }
 
+// Where the source keeps the blob ("host/repo" of a docker source), so that a docker
+// destination on the same registry can mount it instead of uploading it again.
+transport::BlobInfo reuse_info(const manifest::Descriptor& d, const transport::ImageSource& src) {
+  transport::BlobInfo info = blob_info(d);
+  std::string name = src.docker_reference_name();
+  auto slash = name.find('/');
+  if (slash != std::string::npos) {
+    info.source_registry = name.substr(0, slash);
+    info.source_repository = name.substr(slash + 1);
+  }
+  return info;
+}
+
 Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descriptor& layer, BlobProgress& bar) {
   Copier& c = ctx.c;
   auto got = c.src.get_blob(blob_info(layer));
@@ -253,7 +266,7 @@ Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descript
   if (!ctx.diff_ids_needed) {
     bool may_reuse = !(ctx.require_compression_match && c.opts.compression && src_algo != c.opts.compression);
     if (may_reuse) {
-      auto reused = c.dest.try_reuse_blob(blob_info(layer));
+      auto reused = c.dest.try_reuse_blob(reuse_info(layer, c.src));
       if (!reused)
         return fail(reused.error().wrap(fmt::format("trying to reuse blob {} at destination", layer.digest.str())));
       if (*reused) {
