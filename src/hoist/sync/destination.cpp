@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "hoist/manifest/manifest.hpp"
 #include "hoist/registry/client.hpp"
@@ -100,7 +101,7 @@ public:
     auto desc = named_descriptor();
     return desc && desc->digest == digest.str() && has_blob(digest, desc->size);
   }
-  bool has_same_content(const Digest& config, const std::vector<Digest>& layers) override;
+  bool copied_from(const Digest& source) override;
   bool has_blob(const Digest& digest, int64_t size) override {
     return file_has_size(transport::oci::blob_path(m_ref, "", digest), size);
   }
@@ -119,24 +120,41 @@ private:
   transport::oci::LayoutRef m_ref;
 };
 
-// The named image is an OCI manifest over exactly these blobs (c/image converts
-// schema2 to OCI by changing media types only), and every blob is present.
-bool OciProbe::has_same_content(const Digest& config, const std::vector<Digest>& layers) {
+std::string state_path(const std::string& layout) { return transport::go_join_path({layout, "hoist-sync.json"}); }
+
+nlohmann::json read_state(const std::string& layout) {
+  auto text = fs::read_file(state_path(layout), 16u << 20);
+  if (!text) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+// The recorded source of the named image, and the image itself still complete.
+bool OciProbe::copied_from(const Digest& source) {
+  auto state = read_state(m_ref.dir);
+  auto it = state.find(m_ref.image);
+  if (it == state.end() || !it->is_object() || it->value("source", "") != source.str()) return false;
   auto desc = named_descriptor();
-  if (!desc) return false;
+  if (!desc || desc->digest != it->value("digest", "")) return false;
   auto digest = transport::oci::descriptor_digest(desc->digest);
-  if (!digest) return false;
-  auto bytes = fs::read_file(transport::oci::blob_path(m_ref, "", *digest), 4u << 20);
-  if (!bytes) return false;
-  auto m = manifest::parse_image(*bytes, manifest::guess_mime_type(*bytes));
-  if (!m || !m->config || m->config->digest != config || m->layers.size() != layers.size()) return false;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    if (m->layers[i].digest != layers[i] || !has_blob(layers[i], m->layers[i].size)) return false;
-  }
-  return has_blob(config, m->config->size);
+  return digest && has_blob(*digest, desc->size);
 }
 
 } // namespace
+
+Status record_oci_source(const ImageName& dest, const Digest& source) {
+  transport::oci::LayoutRef ref{dest.path, dest.ref, -1};
+  auto index = transport::oci::read_index(ref);
+  if (!index) return fail(index.error());
+  std::string digest;
+  for (const auto& d : index->manifests) {
+    auto it = d.annotations.find(std::string(transport::oci::k_ref_name_annotation));
+    if (it != d.annotations.end() && it->second == dest.ref) digest = d.digest;
+  }
+  auto state = read_state(dest.path);
+  state[dest.ref] = {{"source", source.str()}, {"digest", digest}};
+  return fs::write_file_atomic(state_path(dest.path), state.dump(), 0644);
+}
 
 Result<ImageName> destination_for(const SourceImage& src, const Naming& naming) {
   std::string suffix = scope(src.suffix, naming.scoped);

@@ -35,16 +35,20 @@ public:
   virtual ~DestinationProbe() = default;
   // Does the destination's image already have exactly the manifest with `digest`?
   virtual bool has_manifest(const Digest& digest) = 0;
-  // Does the destination's image hold an OCI manifest with this config and these
-  // layers (a converted copy of the same image)? Only layouts answer.
-  virtual bool has_same_content(const Digest& config, const std::vector<Digest>& layers) {
-    (void)config;
-    (void)layers;
+  // Was the destination's current image copied from the source manifest `source`
+  // (a converted copy, recorded by a previous sync)? Only layouts answer.
+  virtual bool copied_from(const Digest& source) {
+    (void)source;
     return false;
   }
   // Is this blob already stored where the image goes?
   virtual bool has_blob(const Digest& digest, int64_t size) = 0;
 };
+
+// A layout converts Docker images to OCI, so their digests change. After each copy into
+// a layout, sync records ref → source manifest digest in LAYOUT/hoist-sync.json (written
+// atomically; callers serialize), so a later run can still skip the unchanged image.
+Status record_oci_source(const reference::ImageName& dest, const Digest& source);
 
 std::unique_ptr<DestinationProbe> make_probe(const reference::ImageName& dest, const transport::Context& ctx);
 

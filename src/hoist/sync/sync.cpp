@@ -142,17 +142,7 @@ Result<bool> Runner::already_present(transport::ImageSource& src, const Job& job
   auto probe = make_probe(job.dest, m_o.dest_ctx);
   TRY_ASSIGN(auto digest, expected_digest(src, m_o.all, m_o.copy.platform));
   bool present = probe->has_manifest(digest);
-  if (!present && job.dest.transport == reference::Transport::oci && !m_o.copy.preserve_digests) {
-    TRY_ASSIGN(auto top, src.get_manifest(std::nullopt));
-    if (!manifest::is_list_type(top.mime)) {
-      auto img = manifest::parse_image(top.bytes, top.mime);
-      if (img && img->config) {
-        std::vector<Digest> layers;
-        for (const auto& l : img->layers) layers.push_back(l.digest);
-        present = probe->has_same_content(img->config->digest, layers);
-      }
-    }
-  }
+  if (!present && job.dest.transport == reference::Transport::oci) present = probe->copied_from(digest);
   if (!present) return false;
   if (m_o.copy.remove_signatures) return true;
   auto sigs = src.get_signatures(std::nullopt);
@@ -189,6 +179,12 @@ Result<JobResult> Runner::copy_job(const Job& job, ImageProgress& progress) {
     TRY_ASSIGN(auto dest, open_destination(job));
     auto options = copy_options(job);
     TRY_ASSIGN(auto result, copy::copy_image(**src, *dest, options, progress));
+    if (job.dest.transport == reference::Transport::oci) {
+      TRY_ASSIGN(auto source_digest, expected_digest(**src, m_o.all, m_o.copy.platform));
+      std::lock_guard lock(m_commit_mutex);
+      if (auto st = record_oci_source(job.dest, source_digest); !st)
+        log::warning("recording the source of " + job.dest.str() + ": " + st.error().what());
+    }
     out.outcome = Outcome::copied;
     out.digest = result.manifest_digest.str();
     return {};
