@@ -70,8 +70,15 @@ Result<Instance> read_instance(const Invocation& inv, transport::ImageSource& sr
     if (manifest::is_list_type(in.top.mime)) {
       TRY_ASSIGN(auto list, manifest::parse_list(in.top.bytes, in.top.mime));
       const Globals& g = inv.globals;
-      TRY_ASSIGN(auto desc, manifest::choose_instance(list, manifest::host_platform(g.override_os, g.override_arch, g.override_variant)));
-      TRY_ASSIGN(in.chosen, src.get_manifest(desc.digest));
+      // c/image internal/image/{docker_list,oci_index}.go (image.FromUnparsedImage)
+      auto desc = manifest::choose_instance(list, manifest::host_platform(g.override_os, g.override_arch, g.override_variant));
+      if (!desc) return fail(desc.error().wrap("choosing image instance"));
+      auto chosen = src.get_manifest(desc->digest);
+      if (!chosen) {
+        return fail(chosen.error().wrap(in.top.mime == manifest::mt::oci_index ? "fetching target platform image selected from image index"
+                                                                            : "fetching target platform image selected from manifest list"));
+      }
+      in.chosen = std::move(*chosen);
     }
     TRY_ASSIGN(in.parsed, manifest::parse_image(in.chosen.bytes, in.chosen.mime));
     return {};
@@ -80,7 +87,8 @@ Result<Instance> read_instance(const Invocation& inv, transport::ImageSource& sr
   return in;
 }
 
-// The config blob, verified against its digest (image.ConfigBlob).
+// The config blob, verified against its digest (image.ConfigBlob; newest c/image
+// internal/image/digest_validation.go — 1.9.3 said "Download config.json digest X does not match expected Y").
 Result<std::string> read_config(transport::ImageSource& src, const manifest::ImageManifest& m) {
   if (!m.config) return std::string();
   transport::BlobInfo info;
@@ -92,7 +100,7 @@ Result<std::string> read_config(transport::ImageSource& src, const manifest::Ima
   Digest computed = Digest::of(bytes, m.config->digest.algorithm());
   if (computed != m.config->digest) {
     return fail(ErrorKind::digest_mismatch,
-                fmt::format("Download config.json digest {} does not match expected {}", computed.str(), m.config->digest.str()));
+                fmt::format("config validation failed: blob digest {} does not match expected {}", computed.str(), m.config->digest.str()));
   }
   return bytes;
 }
@@ -146,7 +154,12 @@ Status run_inspect(Invocation& inv) {
       TRY_ASSIGN(config_bytes, read_config(*src, in.parsed));
       return {};
     });
-    if (!read) return fail(read.error().wrap(raw ? "Error reading configuration blob" : "Error reading OCI-formatted configuration data"));
+    if (!read) {
+      // plain inspect returns img.Inspect's error unwrapped (cmd/skopeo/inspect.go)
+      if (raw) return fail(read.error().wrap("Error reading configuration blob"));
+      if (config) return fail(read.error().wrap("Error reading OCI-formatted configuration data"));
+      return read;
+    }
   }
   if (raw) return write_out(inv, config_bytes), Status{};
   if (config) {

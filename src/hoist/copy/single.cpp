@@ -39,7 +39,7 @@ Result<std::string> read_config(Copier& c, const manifest::Descriptor& d) {
   Digest got = Digest::of(bytes, d.digest.algorithm());
   if (got != d.digest)
     return fail(ErrorKind::digest_mismatch,
-                fmt::format("blob digest {} does not match expected {}", got.str(), d.digest.str()));
+                fmt::format("config validation failed: blob digest {} does not match expected {}", got.str(), d.digest.str()));
   return bytes;
 }
 

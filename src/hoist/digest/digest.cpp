@@ -77,12 +77,19 @@ Result<size_t> VerifyingReader::read(std::span<std::byte> buf) {
   if (m_done) return 0;
   TRY_ASSIGN(size_t n, m_inner.read(buf));
   m_count += n;
-  if (m_expected_size >= 0 && m_count > static_cast<uint64_t>(m_expected_size))
+  bool sized = m_expected_size >= 0;
+  if (sized && m_count > static_cast<uint64_t>(m_expected_size))
     return fail(ErrorKind::digest_mismatch,
                 fmt::format("Digest did not match, expected {}: stream is longer than the expected {} bytes",
                             m_expected.str(), m_expected_size));
-  if (n > 0) {
-    m_hasher.update(std::span<const std::byte>(buf.data(), n));
+  if (n > 0) m_hasher.update(std::span<const std::byte>(buf.data(), n));
+  // Verify as soon as the declared size is reached, not at the next read: a consumer that
+  // stops at Content-Length (an HTTP upload) must see the failure before it finishes.
+  bool complete = sized ? m_count == static_cast<uint64_t>(m_expected_size) : n == 0;
+  if (!complete) {
+    if (n == 0) return fail(ErrorKind::digest_mismatch,
+                            fmt::format("Digest did not match, expected {}, got {}", m_expected.str(),
+                                        m_hasher.finish().str()));
     return n;
   }
   m_done = true;
@@ -90,9 +97,7 @@ Result<size_t> VerifyingReader::read(std::span<std::byte> buf) {
   if (got != m_expected)
     return fail(ErrorKind::digest_mismatch,
                 fmt::format("Digest did not match, expected {}, got {}", m_expected.str(), got.str()));
-  if (m_expected_size >= 0 && m_count != static_cast<uint64_t>(m_expected_size))
-    return fail(ErrorKind::digest_mismatch, fmt::format("size mismatch: expected {} bytes, got {}", m_expected_size, m_count));
-  return 0;
+  return n;
 }
 
 Result<size_t> HashingReader::read(std::span<std::byte> buf) {

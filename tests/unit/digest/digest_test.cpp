@@ -54,3 +54,22 @@ TEST(VerifyingReader, StopsAStreamLongerThanDeclared) {
   VerifyingReader v(inner, Digest::of("hello"), 5);
   EXPECT_FALSE(read_all(v, 10000));
 }
+
+TEST(VerifyingReader, FailsOnTheReadThatReachesTheDeclaredSize) {
+  // An HTTP upload stops reading at Content-Length; the mismatch must surface then.
+  MemoryReader inner("hellO");
+  VerifyingReader v(inner, Digest::of("hello"), 5);
+  std::vector<std::byte> buf(64);
+  auto r = v.read(buf);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), ErrorKind::digest_mismatch);
+}
+
+TEST(VerifyingReader, ShortStreamIsADigestMismatch) {
+  MemoryReader inner("hell");
+  VerifyingReader v(inner, Digest::of("hello"), 5);
+  auto all = read_all(v, 100);
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().what(),
+            "Digest did not match, expected " + Digest::of("hello").str() + ", got " + Digest::of("hell").str());
+}
