@@ -2,8 +2,7 @@
 add_library(hoist_warnings INTERFACE)
 target_compile_options(hoist_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
-  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
-  # GCC 12 reports false positives inside libstdc++ string code (GCC bug 105329);
-  # -Wnull-dereference is left out for the same reason (libstdc++ streambuf at -O3).
+  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough
+  # GCC 12 reports false positives inside libstdc++ string code (GCC bug 105329).
   -Wno-restrict
   $<$<BOOL:${HOIST_WERROR}>:-Werror>)

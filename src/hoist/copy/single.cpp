@@ -76,13 +76,30 @@ Result<manifest::ConvertedImage> updated_image(ImageCopy& ic, const std::string&
   manifest::ConvertInput in;
   if (!ic.config) return fail(ic.config.error());
   in.config_bytes = *ic.config;
-  for (const auto& l : ic.layers) in.diff_ids.push_back(l.diff_id.value_or(l.update.digest));
+  for (const auto& l : ic.layers) {
+    in.diff_ids.push_back(l.diff_id.value_or(l.update.digest));
+    in.copied_layers.push_back(l.update); // InformationOnly.LayerInfos: always, changed or not
+  }
+  if (auto ref = ic.c.dest.docker_reference()) { // Schema1FromComponents(dest.Reference().DockerReference())
+    in.schema1_name = ref->path;
+    in.schema1_tag = ref->tag;
+  }
   if (ic.layers_changed) {
     in.layers.emplace();
     for (const auto& l : ic.layers) in.layers->push_back(l.update);
   }
   auto out = manifest::convert_image(ic.parsed, convert ? mime : std::string(), in);
   if (!out) return fail(out.error().wrap("creating an updated image manifest"));
+  if (out->needs_gzipped_empty_layer) {
+    // convertToManifestSchema1 uploads the empty layer its manifest now references.
+    MemoryReader empty(manifest::gzipped_empty_layer());
+    transport::BlobInfo info;
+    info.digest = manifest::gzipped_empty_layer_digest();
+    info.size = static_cast<int64_t>(manifest::gzipped_empty_layer().size());
+    auto put = ic.c.dest.put_blob(empty, info, false);
+    if (!put) return fail(put.error().wrap("uploading empty layer during conversion to schema 1")
+                              .wrap("creating an updated image manifest"));
+  }
   return out;
 }
 
