@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,6 +27,7 @@ import tarfile
 import tempfile
 import time
 import unittest
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -216,6 +218,66 @@ class Base(unittest.TestCase):
             if p.is_file() and len(p.name) == 64:
                 self.assertEqual(sha(p.read_bytes()), "sha256:" + p.name, f"corrupt blob {p}")
 
+    def assert_same_tree_modulo_config_order(self, ps, ph, layout):
+        """assert_same_tree for VARIANT_CONFIG_CASES: the two layouts are walked in parallel from
+        the top-level manifest; paired configs must decode to equal JSON objects (only their
+        key order may differ); every digest that differs (config, then the manifests and lists
+        embedding it) is mapped skopeo -> hoist, and after renaming skopeo's files and rewriting
+        those digests in its manifests / index.json the trees must be byte-identical (file list,
+        modes, layer blobs, manifest and index bytes)."""
+        mapping = {}   # skopeo hex -> hoist hex
+        configs = set()
+
+        def pair(ds, dh):
+            if ds is not None and images.hex_of(ds) != images.hex_of(dh):
+                mapping[images.hex_of(ds)] = images.hex_of(dh)
+
+        def walk(ds, dh):
+            ms, mh = json.loads(_layout_manifest(ps, layout, ds)), json.loads(_layout_manifest(ph, layout, dh))
+            if "manifests" in ms:
+                self.assertEqual(len(ms["manifests"]), len(mh.get("manifests", [])), f"{ps} vs {ph}")
+                for es, eh in zip(ms["manifests"], mh["manifests"]):
+                    walk(es["digest"], eh["digest"])
+                    pair(es["digest"], eh["digest"])
+                return
+            cs, ch = ms["config"]["digest"], mh["config"]["digest"]
+            bs = (ps / _blob_rel(layout, cs)).read_bytes()
+            bh = (ph / _blob_rel(layout, ch)).read_bytes()
+            self.assertEqual(json.loads(bs), json.loads(bh), f"configs {cs} vs {ch} differ as JSON")
+            self.assertEqual(sha(bh), ch, f"hoist config {ch} does not match its digest")
+            pair(cs, ch)
+            configs.add(_blob_rel(layout, ch))
+
+        if layout == "dir":
+            walk(None, None)
+        else:
+            tops = [json.loads((p / "index.json").read_bytes())["manifests"] for p in (ps, ph)]
+            self.assertEqual(len(tops[0]), len(tops[1]), f"index.json entries of {ps} vs {ph}")
+            for es, eh in zip(*tops):
+                walk(es["digest"], eh["digest"])
+                pair(es["digest"], eh["digest"])
+        ts = util.normalize(util.tree(ps), VS)
+        th = util.normalize(util.tree(ph), VH)
+
+        def subst(text):
+            for a, b in mapping.items():
+                text = text.replace(a, b)
+            return text
+
+        rewritten = {}
+        for rel, e in ts.items():
+            rel2 = subst(rel)
+            if rel2 in configs:          # compared as JSON above
+                e = th.get(rel2, e)
+            elif e.kind == "file" and (rel2.endswith("manifest.json") or rel2 == "index.json"
+                                       or (rel2 in th and th[rel2].data[:1] == b"{")):
+                e = replace(e, data=subst(e.data.decode()).encode())
+            rewritten[rel2] = e
+        d = util.tree_diff(rewritten, th)
+        if d:
+            self.fail(f"trees differ beyond the config key order (expected = skopeo {ps}, "
+                      f"actual = hoist {ph}; digests mapped {mapping}):\n{d}")
+
     def semantics(self, path, layout):
         """Layout content with layer blobs identified by their uncompressed digest: for copies
         whose compressed bytes depend on the compressor (gzip/zstd encoders differ)."""
@@ -291,6 +353,33 @@ COPY_CASES += [
     ("oci-gzip", "dir", ["-q"], "oci"),
 ]
 
+# Docker list instances that carry a variant (linux/arm64/v8, linux/arm/v7), converted to OCI:
+# the re-marshalled OCI config is `architecture, os, variant` in hoist and newest skopeo
+# (spec §10, OCI config field order), `architecture, variant, os` in skopeo 1.9.3.  That is a
+# 1.9.3-vs-newest delta §0 does not list, so these cases are not compared byte for byte: the
+# config bytes (and through them the config, manifest and list digests) legitimately differ.
+# See test_copy_docker_variant_to_oci: everything else is still compared.
+VARIANT_CONFIG_CASES = [
+    ("docker-list", "dir", ["--all"], "oci"),
+    ("docker-list", "oci", ["--all"], "oci"),
+    ("docker-list", "dir", ["--multi-arch", "all"], "oci"),
+    ("docker-list", "dir", ["--all", "--format", "oci"], "dir"),
+    ("docker-list", "dir", ["--override-arch", "arm64"], "oci"),
+]
+COPY_CASES = [c for c in COPY_CASES if c not in VARIANT_CONFIG_CASES]
+
+
+def _layout_manifest(root: Path, layout: str, digest: str | None) -> bytes:
+    """A dir: layout's manifest.json (digest None), or the manifest with that digest."""
+    if layout == "dir":
+        return (root / ("manifest.json" if digest is None else images.hex_of(digest) + ".manifest.json")).read_bytes()
+    return (root / "blobs" / "sha256" / images.hex_of(digest)).read_bytes()
+
+
+def _blob_rel(layout: str, digest: str) -> str:
+    return images.hex_of(digest) if layout == "dir" else "blobs/sha256/" + images.hex_of(digest)
+
+
 # compressor-dependent bytes: compare layout semantics (uncompressed layer digests, configs…)
 SEMANTIC_CASES = [
     ("oci-none", "dir", [], "oci"),
@@ -336,6 +425,19 @@ class Copy(Base):
             self.assertEqual(d, "", "layout files differ:\n" + d)
 
         self._copy_cases(SEMANTIC_CASES, check)
+
+    def test_copy_docker_variant_to_oci(self):
+        # see VARIANT_CONFIG_CASES: stdout is compared with the config digests masked (they
+        # follow from the config bytes), stderr and exit code exactly
+        results = self.both_many([[*GLOBAL, "copy", *flags, src_ref(name, sl), dest_ref(dl)]
+                                  for name, sl, flags, dl in VARIANT_CONFIG_CASES])
+        for case, (cs, rs, ch, rh) in zip(VARIANT_CONFIG_CASES, results):
+            with self.subTest(case=case):
+                self.assertEqual(rs.rc, 0, "oracle failed:\n" + rs.describe())
+                mask = lambda r: util.Result(r.argv, r.rc, re.sub(r"(?m)^Copying config sha256:[0-9a-f]{64}$",
+                                                                  "Copying config <digest>", r.stdout), r.stderr)
+                self.assert_same_result(mask(rs), mask(rh))
+                self.assert_same_tree_modulo_config_order(cs / "out", ch / "out", case[3])
 
     def test_copy_errors_same(self):
         # zstd -> v2s2: 1.9.3 says "zstd compression is not supported for docker images",
@@ -554,7 +656,15 @@ class CrossRead(Base):
                                                        f"oci:{writer}-oci:t"], w)
                             self.assert_ok(d)
                             results[(reader, writer)] = d.stdout
-                    if name != "oci-none":  # otherwise the writers' gzip bytes differ
+                    if name == "docker-list" and flags:
+                        # the writers converted the arm instances' configs to OCI: key order
+                        # differs between 1.9.3 and newest (see VARIANT_CONFIG_CASES)
+                        self.assertEqual(results[("s", "s")], results[("h", "s")], results)
+                        self.assertEqual(results[("s", "h")], results[("h", "h")], results)
+                        self.assert_same_tree(w / "s-reads-s", w / "h-reads-s")
+                        self.assert_same_tree(w / "s-reads-h", w / "h-reads-h")
+                        self.assert_same_tree_modulo_config_order(w / "s-reads-s", w / "s-reads-h", "dir")
+                    elif name != "oci-none":  # otherwise the writers' gzip bytes differ
                         self.assertEqual(len(set(results.values())), 1, results)
                         self.assert_same_tree(w / "s-reads-s", w / "s-reads-h")
                         self.assert_same_tree(w / "s-reads-s", w / "h-reads-s")
@@ -645,6 +755,22 @@ def _break(path: Path, how: str, digest: str):
         path.unlink()
 
 
+# A config blob that does not match its digest: every release up to 1.22.2 says
+# "Download config.json digest X does not match expected Y"; skopeo main (the spec's "newest"
+# baseline, c/image internal/image/digest_validation.go, used by ConfigBlob in oci.go and
+# docker_schema2.go) says "config validation failed: blob digest X does not match expected Y".
+# A main-only delta that §0 does not list: mapped here for the config-flip cases only, exactly.
+_LEGACY_CONFIG_MISMATCH = re.compile(r"Download config\.json digest (sha256:[0-9a-f]{64}) "
+                                     r"does not match expected (sha256:[0-9a-f]{64})")
+
+
+def main_config_mismatch_text(r, version):
+    if version >= util.NEWEST:
+        return r
+    return util.Result(r.argv, r.rc, r.stdout, _LEGACY_CONFIG_MISMATCH.sub(
+        r"config validation failed: blob digest \1 does not match expected \2", r.stderr))
+
+
 class BadInput(Base):
     @classmethod
     def setUpClass(cls):
@@ -677,6 +803,8 @@ class BadInput(Base):
                     with self.subTest(how=how, src=sl, dest=dl):
                         args = [*GLOBAL, "copy", self.bad[(how, sl)], dest_ref(dl)]
                         cs, rs, ch, rh = self.both(args)
+                        if how == "config-flip":
+                            rs, rh = main_config_mismatch_text(rs, VS), main_config_mismatch_text(rh, VH)
                         self.assertNotEqual(rs.rc, 0, rs.describe())
                         self.assertNotEqual(rh.rc, 0, rh.describe())
                         if exact:
@@ -692,10 +820,13 @@ class BadInput(Base):
                         self.assert_no_visible_image(cs / "out", dl)
 
     def test_inspect_bad_input(self):
-        for how in ("badjson", "config-flip"):
+        for how, variant in (("badjson", []), ("config-flip", []), ("config-flip", ["--config"]),
+                             ("config-flip", ["--config", "--raw"])):
             for sl in ("dir", "oci"):
-                with self.subTest(how=how, src=sl):
-                    _, rs, _, rh = self.both(["inspect", self.bad[(how, sl)]])
+                with self.subTest(how=how, src=sl, variant=variant):
+                    _, rs, _, rh = self.both(["inspect", *variant, self.bad[(how, sl)]])
+                    if how == "config-flip":
+                        rs, rh = main_config_mismatch_text(rs, VS), main_config_mismatch_text(rh, VH)
                     self.assert_same_result(rs, rh)
 
     def test_failed_copy_keeps_existing_oci_image(self):
@@ -720,7 +851,8 @@ class BadInput(Base):
     @hoist_only
     def test_failed_copy_keeps_existing_dir_image(self):
         """skopeo empties a dir: destination before copying (so a failed copy destroys the old
-        image); hoist keeps the old image until the new one is complete."""
+        image); hoist keeps the old image until the new one is complete, and a failed copy
+        removes the blobs it had already written."""
         ch = self.work / "h"
         ch.mkdir()
         old = images.build_fixture("oci-40", seed=5)  # shares no blob with the source
@@ -734,8 +866,7 @@ class BadInput(Base):
                 d = util.tree_diff(before, {k: after.get(k) for k in before if k in after} | {})
                 self.assertEqual(d, "", "old dir: image changed by a failed copy:\n" + d)
                 extra = sorted(set(after) - set(before))
-                if extra:
-                    print(f"\n[dir keep {how}] files left next to the old image: {extra}", file=sys.stderr)
+                self.assertEqual(extra, [], "files of the failed copy left next to the old image")
                 r = self.run_tool(HOIST, ["inspect", "--format", "{{.Digest}}", "dir:out"], ch)
                 self.assertEqual(r.stdout, old.digest + "\n", r.describe())
 
@@ -796,16 +927,10 @@ class CrashSafety(Base):
                 ref.mkdir()
                 self.assert_ok(self.run_tool(SKOPEO, [*GLOBAL, "copy", *self.FLAGS, f"dir:{self.big}",
                                                       dest_ref(layout)], ref))
-                # stray temporary files of the killed process (not part of the layout) are
-                # tolerated; every file of the image must be byte-identical
-                ts, th = util.tree(ref / "out"), util.tree(cwd / "out")
-                strays = [k for k in th if k not in ts and "/" not in k and k not in
-                          ("blobs", "index.json", "oci-layout", "manifest.json", "version")]
-                self.assert_same_tree(ref / "out", cwd / "out", ignore=tuple(strays))
+                # the re-run removed the killed process's temporary files (dir: at commit,
+                # oci: when the destination is opened): the tree is exactly skopeo's
+                self.assert_same_tree(ref / "out", cwd / "out")
                 self.assert_blobs_valid(cwd / "out")
-                if strays:
-                    print(f"\n[crash {layout}] stray files left by the killed copy: {strays}",
-                          file=sys.stderr)
                 shutil.rmtree(ref)
                 shutil.rmtree(cwd)
 

@@ -163,6 +163,12 @@ Status run_inspect(Invocation& inv) {
   }
   if (raw) return write_out(inv, config_bytes), Status{};
   if (config) {
+    // Schema1 has no config blob: OCIConfig() decodes the config it synthesizes.
+    if (manifest::is_schema1_type(in.parsed.media_type)) {
+      auto synthesized = manifest::schema1_synthesized_config(in.parsed);
+      if (!synthesized) return fail(synthesized.error().wrap("Error reading OCI-formatted configuration data"));
+      config_bytes = std::move(*synthesized);
+    }
     auto oci = manifest::oci_image_value(config_bytes);
     if (!oci) return fail(oci.error().wrap("Error reading OCI-formatted configuration data"));
     return write_output(inv, *oci, config_template_value(*oci), config_template_hints());

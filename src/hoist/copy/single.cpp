@@ -92,13 +92,16 @@ Result<manifest::ConvertedImage> updated_image(ImageCopy& ic, const std::string&
   if (!out) return fail(out.error().wrap("creating an updated image manifest"));
   if (out->needs_gzipped_empty_layer) {
     // convertToManifestSchema1 uploads the empty layer its manifest now references.
-    MemoryReader empty(manifest::gzipped_empty_layer());
+    MemoryReader empty{std::string(manifest::gzipped_empty_layer())};
     transport::BlobInfo info;
     info.digest = manifest::gzipped_empty_layer_digest();
     info.size = static_cast<int64_t>(manifest::gzipped_empty_layer().size());
     auto put = ic.c.dest.put_blob(empty, info, false);
-    if (!put) return fail(put.error().wrap("uploading empty layer during conversion to schema 1")
-                              .wrap("creating an updated image manifest"));
+    if (!put) return fail(put.error().wrap("uploading empty layer").wrap("creating an updated image manifest"));
+    if (put->digest != info.digest)
+      return fail(ErrorKind::internal,
+                  fmt::format("creating an updated image manifest: Internal error: Uploaded empty layer has digest {} instead of {}",
+                              go_quote(put->digest ? put->digest->str() : std::string()), info.digest->str()));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hoist/digest/digest.hpp"
+#include "hoist/reference/docker.hpp"
 #include "hoist/util/io.hpp"
 #include "hoist/util/result.hpp"
 
@@ -95,6 +96,9 @@ public:
   virtual bool supports_lists() const { return true; }
   virtual LayerCompression desired_layer_compression() const { return LayerCompression::preserve; }
   virtual bool thread_safe_put_blob() const { return false; }
+  // DockerReference() of the destination (docker://: its name, tagged "latest" when it has
+  // no tag or digest); nullopt for local layouts. Schema1 output takes name/tag from it.
+  virtual std::optional<reference::DockerName> docker_reference() const { return std::nullopt; }
   // May layers with foreign URLs be left out (referenced by URL instead of copied)?
   virtual bool accepts_foreign_layer_urls() const { return false; }
   // True when the destination already has the blob, so nothing needs to be sent.

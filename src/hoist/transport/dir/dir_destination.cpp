@@ -7,12 +7,15 @@
 // temporary file and rename(2); manifest.json, signatures and version are staged as
 // temporary files and renamed at commit, manifest.json last. Only after that are the files
 // of the previous image (and any leftovers of killed runs) removed, so the end state is
-// exactly the tree skopeo writes.
+// exactly the tree skopeo writes. A copy that fails (the destination is destroyed without
+// commit) removes the blobs and instance manifests it added, keeping every file that was
+// there when the destination was opened and anything the current manifests reference.
 #include <cerrno>
 #include <dirent.h>
 #include <mutex>
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -53,8 +56,11 @@ struct Staged {
 
 class DirDestination final : public ImageDestination {
 public:
-  DirDestination(std::string path, LayerCompression compression)
-      : m_path(std::move(path)), m_compression(compression) {}
+  DirDestination(std::string path, LayerCompression compression, std::set<std::string> preexisting)
+      : m_path(std::move(path)), m_compression(compression), m_preexisting(std::move(preexisting)) {}
+  ~DirDestination() override {
+    if (!m_committed) remove_uncommitted();
+  }
 
   std::string description() const override { return "dir:" + m_path; }
   std::vector<std::string> supported_manifest_types() const override { return {}; }
@@ -91,6 +97,7 @@ public:
     std::string name = digest.dir_name();
     TRY(tmp.commit(go_join_path({m_path, name})));
     keep(name, digest);
+    written(name);
     BlobInfo out = info;
     out.digest = digest;
     out.size = static_cast<int64_t>(size);
@@ -102,6 +109,7 @@ public:
     std::string name = instance->dir_name() + ".manifest.json";
     TRY(fs::write_file_atomic(go_join_path({m_path, name}), bytes, 0644));
     keep(name, *instance);
+    written(name);
     return {};
   }
 
@@ -125,6 +133,7 @@ public:
     if (!written) return fail(written.error().wrap(fmt::format("writing version file {}", go_quote(version_path))));
     for (auto& s : m_signatures) TRY(s.file.commit(s.final_path));
     TRY(m_manifest->file.commit(m_manifest->final_path));
+    m_committed = true;
     remove_stale();
     return {};
   }
@@ -134,6 +143,38 @@ private:
     std::lock_guard lock(m_mutex);
     m_keep.insert(name);
     if (d.algorithm() != DigestAlgorithm::sha256) m_non_sha256 = true;
+  }
+
+  // A blob or instance manifest renamed into place; removed again if the copy fails,
+  // unless a file of that name was there before.
+  void written(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    if (!m_preexisting.count(name)) m_written.insert(name);
+  }
+
+  // Destroyed without commit: remove what this destination added. A name is kept if the
+  // current manifest.json or an instance manifest this destination did not write mentions
+  // its digest (another writer may have committed an image using it meanwhile).
+  void remove_uncommitted() {
+    if (m_written.empty()) return;
+    std::string referencing;
+    auto names = list_dir(m_path);
+    if (names) {
+      for (const auto& n : *names) {
+        bool manifest = n == "manifest.json" || n.ends_with(".manifest.json");
+        if (!manifest || m_written.count(n)) continue;
+        auto bytes = fs::read_file(go_join_path({m_path, n}), 64u << 20);
+        if (bytes) referencing += *bytes;
+      }
+    }
+    for (const auto& n : m_written) {
+      std::string hex = n.substr(0, n.find('.'));
+      hex = hex.substr(hex.find('-') + 1); // "<alg>-<hex>" names
+      if (referencing.find(hex) != std::string::npos) continue;
+      std::string path = go_join_path({m_path, n});
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        log::warning(fmt::format("removing {}: {}", path, fs::os_error("remove", path, errno).what()));
+    }
   }
 
   Status stage(const std::string& name, std::string_view bytes, std::optional<Staged>& out) {
@@ -161,6 +202,9 @@ private:
   LayerCompression m_compression;
   std::mutex m_mutex;
   std::set<std::string> m_keep;
+  std::set<std::string> m_preexisting; // names in the directory when it was opened
+  std::set<std::string> m_written;     // blobs / instance manifests this destination added
+  bool m_committed = false;
   bool m_non_sha256 = false;
   std::optional<Staged> m_manifest;
   std::vector<Staged> m_signatures;
@@ -207,7 +251,9 @@ Result<DestinationPtr> open_destination(const std::string& path, const Context& 
   // A fresh directory gets its version file at once (it is rewritten at commit), so a
   // re-run after this process is killed finds an image directory and does not refuse it.
   if (is_new) TRY(fs::write_file_atomic(go_join_path({path, "version"}), version_text(k_version_1_1), 0644));
-  return DestinationPtr(std::make_unique<DirDestination>(path, compression));
+  TRY_ASSIGN(auto names, list_dir(path));
+  std::set<std::string> preexisting(names.begin(), names.end());
+  return DestinationPtr(std::make_unique<DirDestination>(path, compression, std::move(preexisting)));
 }
 
 } // namespace hoist::transport::dir

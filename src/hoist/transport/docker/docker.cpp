@@ -75,6 +75,9 @@ public:
   }
   LayerCompression desired_layer_compression() const override { return LayerCompression::compress; }
   bool thread_safe_put_blob() const override { return true; }
+  std::optional<reference::DockerName> docker_reference() const override {
+    return m_unknown_digest ? m_name.repository() : m_name.with_default_tag();
+  }
 
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
     if (!info.digest) return fail(ErrorKind::internal, "Can not check for a blob with unknown digest");

@@ -3,9 +3,16 @@
 // images already there. The index changes only at commit: index.json is re-read (another
 // writer may have added an image since we opened it), our descriptor is added with
 // c/image's naming rules, and the result replaces the file atomically.
+//
+// Temporary files are named `.tmp-oci-put-blob*` and live in blobs/<alg>/ beside their
+// final names (rename(2) stays on one file system). A killed copy can leave one behind;
+// opening a destination removes such files last modified before this process started.
 #include <cerrno>
+#include <ctime>
+#include <dirent.h>
 #include <mutex>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -18,7 +25,7 @@ namespace hoist::transport::oci {
 
 namespace {
 
-constexpr std::string_view k_temp_prefix = "oci-put-blob";
+constexpr std::string_view k_temp_prefix = ".tmp-oci-put-blob";
 constexpr std::string_view k_layout_json = R"({"imageLayoutVersion":"1.0.0"})";
 
 class OciDestination final : public ImageDestination {
@@ -53,7 +60,9 @@ public:
   }
 
   Result<BlobInfo> put_blob(Reader& stream, const BlobInfo& info, bool) override {
-    TRY_ASSIGN(auto tmp, fs::TempFile::create(temp_dir(), k_temp_prefix, 0644));
+    std::string dir = alg_dir(info.digest ? info.digest->algorithm_name() : std::string_view("sha256"));
+    TRY(make_dirs_0755(dir));
+    TRY_ASSIGN(auto tmp, fs::TempFile::create(dir, k_temp_prefix, 0644));
     std::optional<HashingReader> hashing;
     Reader* src = &stream;
     if (!info.digest) src = &hashing.emplace(stream, DigestAlgorithm::sha256);
@@ -63,7 +72,7 @@ public:
       return fail(ErrorKind::invalid_input,
                   fmt::format("Size mismatch when copying {}, expected {}, got {}", digest.str(), info.size, size));
     std::string path = blob_path(m_ref, m_shared, digest);
-    TRY(make_dirs_0755(path.substr(0, path.rfind('/'))));
+    if (!info.digest) TRY(make_dirs_0755(path.substr(0, path.rfind('/'))));
     TRY(tmp.commit(path));
     BlobInfo out = info;
     out.digest = digest;
@@ -75,7 +84,9 @@ public:
     Digest digest = instance ? *instance : Digest::of(bytes);
     std::string path = blob_path(m_ref, m_shared, digest);
     TRY(make_dirs_0755(path.substr(0, path.rfind('/'))));
-    TRY(fs::write_file_atomic(path, bytes, 0644));
+    TRY_ASSIGN(auto tmp, fs::TempFile::create(path.substr(0, path.rfind('/')), k_temp_prefix, 0644));
+    TRY(tmp.write(as_bytes(bytes)));
+    TRY(tmp.commit(path));
     if (instance) return {};
     IndexDescriptor desc;
     desc.digest = digest.str();
@@ -104,8 +115,7 @@ public:
   }
 
 private:
-  // Temporary files live where the blobs go, so rename(2) never crosses file systems.
-  std::string temp_dir() const { return m_shared.empty() ? m_ref.dir : m_shared; }
+  std::string alg_dir(std::string_view alg) const { return go_join_path({blob_root(m_ref, m_shared), std::string(alg)}); }
 
   LayoutRef m_ref;
   std::string m_shared;
@@ -114,7 +124,50 @@ private:
   std::vector<IndexDescriptor> m_pending;
 };
 
+// Removes `.tmp-oci-put-blob*` files in blobs/*/ last modified before `start` (left by
+// killed copies; a concurrent writer's file is newer). Failures are ignored.
+void remove_stale_temp_files(const std::string& root, const timespec& start) {
+  DIR* d = ::opendir(root.c_str());
+  if (!d) return;
+  std::vector<std::string> algs;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view n = e->d_name;
+    if (n != "." && n != "..") algs.emplace_back(n);
+  }
+  ::closedir(d);
+  for (const auto& alg : algs) {
+    std::string dir = go_join_path({root, alg});
+    DIR* ad = ::opendir(dir.c_str());
+    if (!ad) continue;
+    std::vector<std::string> stale;
+    while (dirent* e = ::readdir(ad)) {
+      std::string_view n = e->d_name;
+      if (!n.starts_with(k_temp_prefix)) continue;
+      std::string path = go_join_path({dir, std::string(n)});
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      bool older = st.st_mtim.tv_sec < start.tv_sec ||
+                   (st.st_mtim.tv_sec == start.tv_sec && st.st_mtim.tv_nsec < start.tv_nsec);
+      if (older) stale.push_back(std::move(path));
+    }
+    ::closedir(ad);
+    for (const auto& p : stale) ::unlink(p.c_str());
+  }
+}
+
+const timespec& run_start() {
+  static const timespec start = [] {
+    timespec t {};
+    ::clock_gettime(CLOCK_REALTIME, &t);
+    return t;
+  }();
+  return start;
+}
+
 } // namespace
+
+// Called early (static initialization) so that "run start" is the process start.
+[[maybe_unused]] static const timespec& g_run_start = run_start();
 
 Result<DestinationPtr> open_destination(const LayoutRef& ref, const Context& ctx) {
   if (ref.source_index != -1)
@@ -126,6 +179,7 @@ Result<DestinationPtr> open_destination(const LayoutRef& ref, const Context& ctx
   TRY(make_dirs_0755(go_join_path({ref.dir, "blobs"})));
   std::string shared = ctx.shared_blob_dir.value_or("");
   if (!shared.empty()) TRY(make_dirs_0755(shared));
+  remove_stale_temp_files(blob_root(ref, shared), run_start());
   return DestinationPtr(std::make_unique<OciDestination>(ref, shared, ctx.oci_accept_uncompressed_layers));
 }
 
