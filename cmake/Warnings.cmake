@@ -2,7 +2,7 @@
 add_library(hoist_warnings INTERFACE)
 target_compile_options(hoist_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
-  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
   # GCC 12 reports false positives inside libstdc++ string code (GCC bug 105329).
   -Wno-restrict
   $<$<BOOL:${HOIST_WERROR}>:-Werror>)

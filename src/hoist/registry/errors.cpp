@@ -71,11 +71,16 @@ std::string normalize_code(const json& j) {
   return code_message(code).empty() ? "UNKNOWN" : code;
 }
 
-// The text registryHTTPResponseToError gives the first error.
+// The text registryHTTPResponseToError gives the first error: errcode.Error's
+// "<code words>: <message>" as skopeo 1.9.3 prints it ("unauthorized: authentication
+// required", "denied: requested access to the resource is denied", "name unknown: …"),
+// a bare errcode.ErrorCode as its words only. The one rewording kept from newer c/image
+// is dropping a prefix that only repeats the message ("manifest unknown", not
+// "manifest unknown: manifest unknown", §3.4).
 std::string coded_text(const CodedError& e) {
-  if (e.bare) return code_words(e.code);
-  if (e.message == code_message(e.code)) return e.message;
-  return code_words(e.code) + ": " + e.message;
+  std::string words = code_words(e.code);
+  if (e.bare || e.message == words) return e.bare ? words : e.message;
+  return words + ": " + e.message;
 }
 
 Error coded_error(const CodedError& e, int status) {

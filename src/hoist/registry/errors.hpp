@@ -1,6 +1,6 @@
 // Registry error responses turned into the texts skopeo prints (containers/image
 // docker/errors.go + distribution_error.go): the first {"errors":[…]} entry as
-// "<code words>: <message>" (just the message when it is the code's default), a bearer
+// "<code words>: <message>" (just the message when it only repeats the code words), a bearer
 // error= challenge on a 401, "StatusCode: N, "<body≤50>…"" for bodies that are not
 // registry errors, "received unexpected HTTP status: 502 Bad Gateway" outside 4xx.
 #pragma once

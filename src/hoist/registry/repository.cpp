@@ -92,15 +92,15 @@ Result<ManifestResult> Repository::get_manifest(const std::string& ref) {
   Call call;
   call.target = fmt::format("/v2/{}/manifests/{}", m_path, ref);
   call.headers = manifest_accept_headers();
-  auto stream = send(call);
-  if (!stream) return fail(stream.error().wrap(fmt::format("fetching manifest {} in {}", ref, m_name)));
-  const auto& resp = (*stream)->response();
+  // skopeo 1.9.3 (c/image 5.22) returns request and body-read errors unwrapped; only a
+  // non-200 answer gets the "reading manifest" context.
+  TRY_ASSIGN(auto stream, send(call));
+  const auto& resp = stream->response();
   log::debug(fmt::format("Content-Type from manifest GET is {}", go_quote(resp.header("Content-Type").value_or(""))));
   if (resp.status != 200)
-    return fail(response_to_error(drain(**stream)).wrap(fmt::format("reading manifest {} in {}", ref, m_name)));
-  auto body = read_all(**stream, k_max_manifest);
-  if (!body) return fail(body.error().wrap(fmt::format("reading manifest body {} in {}", ref, m_name)));
-  return ManifestResult{std::move(*body), simplify_content_type(resp.header("Content-Type")), content_digest(resp)};
+    return fail(response_to_error(drain(*stream)).wrap(fmt::format("reading manifest {} in {}", ref, m_name)));
+  TRY_ASSIGN(auto body, read_all(*stream, k_max_manifest));
+  return ManifestResult{std::move(body), simplify_content_type(resp.header("Content-Type")), content_digest(resp)};
 }
 
 Result<std::optional<ManifestResult>> Repository::head_manifest(const std::string& ref) {
@@ -305,11 +305,14 @@ Result<UploadResult> Repository::upload_blob(const BodySource& source, bool reop
 Result<std::vector<std::string>> Repository::list_tags() {
   std::vector<std::string> tags;
   std::string path = fmt::format("/v2/{}/tags/list", m_path);
+  std::vector<std::string> visited;
   for (;;) {
+    visited.push_back(path);
     Call call;
     call.target = path;
-    auto resp = send_buffered(call, 64u << 20);
-    if (!resp) return fail(resp.error().wrap("getting repository tags"));
+    // 1.9.3 returns request errors (ping, token) as they are.
+    TRY_ASSIGN(auto resp_value, send_buffered(call, 64u << 20));
+    auto* resp = &resp_value;
     if (resp->status != 200) return fail(response_to_error(*resp).wrap("fetching tags list"));
     auto j = nlohmann::json::parse(resp->body, nullptr, false);
     if (j.is_discarded() || !j.is_object())
@@ -327,6 +330,11 @@ Result<std::vector<std::string>> Repository::list_tags() {
     }
     TRY_ASSIGN(path, next_page_path(resp->header("Link")));
     if (path.empty()) return tags;
+    // A Link back to a page already read would loop forever (Go does); stop there.
+    if (std::find(visited.begin(), visited.end(), path) != visited.end()) {
+      log::debug(fmt::format("Ignoring tags list Link to the already read page {}", go_quote(path)));
+      return tags;
+    }
   }
 }
 

@@ -95,6 +95,15 @@ TEST(Errors, DefaultMessageIsPrintedAlone) {
   EXPECT_EQ(e.http_status, 404);
 }
 
+TEST(Errors, DefaultMessageKeepsCodeWordsAsSkopeo193) {
+  Error e = response_to_error(response(
+      404, R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":{"name":"a"}}]})"));
+  EXPECT_EQ(e.what(), "name unknown: repository name not known to registry");
+  Error u = response_to_error(response(
+      401, R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[{"Type":"repository"}]}]})"));
+  EXPECT_EQ(u.what(), "unauthorized: authentication required");
+}
+
 TEST(Errors, CustomMessageGetsCodeWords) {
   Error e = response_to_error(response(400, R"({"errors":[{"code":"MANIFEST_INVALID","message":"bad thing","detail":null}]})"));
   EXPECT_EQ(e.what(), "manifest invalid: bad thing");
@@ -122,9 +131,9 @@ TEST(Errors, NonJsonBodyIsQuotedAndTruncated) {
 }
 
 TEST(Errors, UnauthorizedWithoutJsonAndBearerChallenge) {
-  EXPECT_EQ(response_to_error(response(401, "nope")).what(), "authentication required");
+  EXPECT_EQ(response_to_error(response(401, "nope")).what(), "unauthorized: authentication required");
   Error e = response_to_error(response(401, "", {{"WWW-Authenticate", R"(Bearer realm="r",error="insufficient_scope")"}}));
-  EXPECT_EQ(e.what(), "requested access to the resource is denied");
+  EXPECT_EQ(e.what(), "denied: requested access to the resource is denied");
   EXPECT_EQ(e.registry_code, "DENIED");
   Error d = response_to_error(response(401, "", {{"WWW-Authenticate", R"(Bearer error="invalid_token",error_description="expired")"}}));
   EXPECT_EQ(d.what(), "unauthorized: expired");
@@ -145,7 +154,7 @@ TEST(Errors, TokenResponses) {
   EXPECT_EQ(token_response_to_error(response(404, ""), "Requesting bearer token").what(),
             "Requesting bearer token: received unexpected HTTP status: 404 Not Found");
   EXPECT_EQ(token_response_to_error(response(401, ""), "Requesting bearer token").what(),
-            "unable to retrieve auth token: invalid username/password: authentication required");
+            "unable to retrieve auth token: invalid username/password: unauthorized: authentication required");
   EXPECT_EQ(token_response_to_error(response(429, ""), "x").what(), "too many requests to registry");
 }
 
