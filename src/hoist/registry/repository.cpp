@@ -1,5 +1,7 @@
 // Registry operations with c/image's requests and error texts (docker_client.go,
 // docker_image_src.go, docker_image_dest.go, docker_image.go).
+#include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include <fmt/format.h>
@@ -338,20 +340,124 @@ Result<std::vector<std::string>> Repository::list_tags() {
   }
 }
 
+namespace {
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+int unhex(char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10; }
+
+// The %-escape check of Go's url.unescape; host mode also refuses the bytes a host name
+// cannot hold. Returns the error text, "" when fine.
+std::string go_unescape_error(std::string_view s, bool host) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+        return "invalid URL escape " + go_quote(s.substr(i, std::min<size_t>(3, s.size() - i)));
+      if (host && unhex(s[i + 1]) < 8 && s.substr(i, 3) != "%25")
+        return "invalid URL escape " + go_quote(s.substr(i, 3));
+      i += 2;
+      continue;
+    }
+    if (host && static_cast<unsigned char>(c) < 0x80 && !std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("-_.~!$&'()*+,;=:[]<>\"").find(c) == std::string_view::npos)
+      return "invalid character " + go_quote(s.substr(i, 1)) + " in host name";
+  }
+  return {};
+}
+
+// validOptionalPort: "" or ":" followed by digits only.
+bool valid_optional_port(std::string_view port) {
+  if (port.empty()) return true;
+  if (port[0] != ':') return false;
+  return port.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Go's url.parseHost errors for an authority's host part, "" when fine.
+std::string go_host_error(std::string_view host) {
+  if (!host.empty() && host[0] == '[') {
+    size_t close = host.rfind(']');
+    if (close == std::string_view::npos) return "missing ']' in host";
+    std::string_view port = host.substr(close + 1);
+    if (!valid_optional_port(port)) return "invalid port " + go_quote(port) + " after host";
+    return go_unescape_error(host.substr(0, close + 1), true);
+  }
+  if (size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    std::string_view port = host.substr(colon);
+    if (!valid_optional_port(port)) return "invalid port " + go_quote(port) + " after host";
+  }
+  return go_unescape_error(host, true);
+}
+
+struct LinkUrl {
+  std::string path; // escaped, as sent
+  std::string query;
+};
+
+// url.Parse(raw) for a Link target, with Go's error texts (parse "<url>": …). Only the
+// path and raw query are kept, as GetRepositoryTags does.
+Result<LinkUrl> go_parse_url(std::string_view raw) {
+  std::string_view u = raw.substr(0, raw.find('#'));
+  auto parse_error = [](std::string_view url, const std::string& msg) {
+    return fail(ErrorKind::invalid_input, fmt::format("parse {}: {}", go_quote(url), msg));
+  };
+  for (char c : u)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return parse_error(u, "net/url: invalid control character in URL");
+  std::string_view rest = u; // getScheme
+  std::string scheme;
+  for (size_t i = 0; i < u.size(); ++i) {
+    char c = u[i];
+    if (std::isalpha(static_cast<unsigned char>(c))) continue;
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.') {
+      if (i == 0) break;
+      continue;
+    }
+    if (c == ':') {
+      if (i == 0) return parse_error(u, "missing protocol scheme");
+      scheme = to_lower(u.substr(0, i));
+      rest = u.substr(i + 1);
+    }
+    break;
+  }
+  LinkUrl out;
+  if (!rest.empty() && rest.back() == '?' && std::count(rest.begin(), rest.end(), '?') == 1) {
+    rest.remove_suffix(1);
+  } else if (size_t q = rest.find('?'); q != std::string_view::npos) {
+    out.query = std::string(rest.substr(q + 1));
+    rest = rest.substr(0, q);
+  }
+  if (rest.empty() || rest[0] != '/') {
+    if (!scheme.empty()) return LinkUrl{"", out.query}; // opaque: no path
+    if (rest.substr(0, rest.find('/')).find(':') != std::string_view::npos)
+      return parse_error(u, "first path segment in URL cannot contain colon");
+  }
+  if ((!scheme.empty() || rest.substr(0, 3) != "///") && rest.substr(0, 2) == "//") {
+    std::string_view authority = rest.substr(2);
+    size_t slash = authority.find('/');
+    rest = slash == std::string_view::npos ? std::string_view() : authority.substr(slash);
+    authority = authority.substr(0, slash);
+    size_t at = authority.rfind('@');
+    std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
+    if (std::string e = go_host_error(host); !e.empty()) return parse_error(u, e);
+    if (at != std::string_view::npos)
+      if (std::string e = go_unescape_error(authority.substr(0, at), false); !e.empty()) return parse_error(u, e);
+  }
+  if (std::string e = go_unescape_error(rest, false); !e.empty()) return parse_error(u, e);
+  if (raw.size() > u.size())
+    if (std::string e = go_unescape_error(raw.substr(u.size() + 1), false); !e.empty()) return parse_error(raw, e);
+  out.path = std::string(rest);
+  return out;
+}
+
+} // namespace
+
 Result<std::string> next_page_path(const std::optional<std::string>& link) {
   if (!link || link->empty()) return std::string();
+  // strings.Cut(link, ";") then strings.Trim(part, "<>"), then url.Parse
   std::string part = link->substr(0, link->find(';'));
   size_t b = part.find_first_not_of("<>"), e = part.find_last_not_of("<>");
   part = b == std::string::npos ? "" : part.substr(b, e - b + 1);
-  if (part.find("://") == std::string::npos) {
-    std::string query;
-    if (auto q = part.find('?'); q != std::string::npos) {
-      query = part.substr(q + 1);
-      part = part.substr(0, q);
-    }
-    return query.empty() ? part : part + "?" + query;
-  }
-  TRY_ASSIGN(auto url, http::parse_url(part));
+  TRY_ASSIGN(auto url, go_parse_url(part));
   return url.query.empty() ? url.path : url.path + "?" + url.query;
 }
 

@@ -239,7 +239,7 @@ TEST(PingErrors, ConnectionRefusedMatchesSkopeo) {
   std::string expected = fmt::format("pinging container registry {0}: Get \"http://{0}/v2/\": dial tcp {0}: connect: "
                                      "connection refused",
                                      host);
-  EXPECT_EQ(got.error().what(), "fetching manifest latest in " + host + "/x/y: " + expected);
+  EXPECT_EQ(got.error().what(), expected);
   std::string oracle = skopeo_error(fmt::format("inspect --tls-verify=false docker://{}/x/y:latest", host));
   std::string quoted = go_quote(expected); // logrus %q-quotes the message
   EXPECT_NE(oracle.find(quoted.substr(1, quoted.size() - 2)), std::string::npos) << oracle;
@@ -330,7 +330,7 @@ TEST(Tls, UnknownAuthorityThenCertDir) {
   std::string expected = fmt::format("pinging container registry {0}: Get \"https://{0}/v2/\": tls: failed to verify "
                                      "certificate: x509: certificate signed by unknown authority",
                                      registry.host());
-  EXPECT_EQ(got.error().what(), "fetching manifest latest in " + registry.host() + "/t/x: " + expected);
+  EXPECT_EQ(got.error().what(), expected);
   // skopeo 1.9.3 is a Go 1.19 build, which lacks the "tls: failed to verify certificate: " prefix.
   std::string oracle = skopeo_error(fmt::format("inspect docker://{}/t/x:latest", registry.host()));
   EXPECT_NE(oracle.find("x509: certificate signed by unknown authority"), std::string::npos) << oracle;

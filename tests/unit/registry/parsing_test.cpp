@@ -166,6 +166,9 @@ TEST(Link, NextPagePath) {
   ASSERT_TRUE(abs);
   EXPECT_EQ(*abs, "/v2/a/tags/list?n=2&last=c");
   EXPECT_EQ(*next_page_path(std::nullopt), "");
+  auto bad = next_page_path(std::string(R"(</v2/x/%zz/tags/list>; rel="next")"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().what(), R"(parse "/v2/x/%zz/tags/list": invalid URL escape "%zz")");
 }
 
 TEST(ContentRange, Parses) {
