@@ -150,8 +150,9 @@ TEST_F(DockerTransport, UnknownDigestDestinationPushesByDigest) {
   // words this "invalid status code from registry 404 (Not Found)"; the newest uses
   // registryHTTPResponseToError, as here.)
   auto tags = docker::list_tags(name(s_registry->host(), "td/bydigest", ""), context());
+  // §6: registry errors print as "<code lowercased, _ → space>: <message>", as skopeo 1.9.3 does.
   ASSERT_FALSE(tags);
-  EXPECT_EQ(tags.error().what(), "fetching tags list: repository name not known to registry");
+  EXPECT_EQ(tags.error().what(), "fetching tags list: name unknown: repository name not known to registry");
 }
 
 TEST_F(DockerTransport, InvalidManifestIsTypeRejected) {
@@ -162,7 +163,7 @@ TEST_F(DockerTransport, InvalidManifestIsTypeRejected) {
   auto st = (*dest)->put_manifest(m, "", std::nullopt);
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().kind(), ErrorKind::unsupported);
-  EXPECT_EQ(st.error().what(), fmt::format("uploading manifest v1 to {}/td/reject: blob unknown to registry", s_registry->host()));
+  EXPECT_EQ(st.error().what(), fmt::format("uploading manifest v1 to {}/td/reject: manifest blob unknown: blob unknown to registry", s_registry->host()));
   // Bytes the registry cannot parse: MANIFEST_INVALID, which the copy engine treats as
   // "type rejected" (try the next manifest format).
   auto st2 = (*dest)->put_manifest("{not json", "", std::nullopt);
@@ -197,5 +198,5 @@ TEST_F(DockerTransport, InspectTagsOfUnknownRepository) {
   auto tags = docker::repo_tags_for_inspect(name(s_registry->host(), "td/none", ""), context());
   ASSERT_FALSE(tags);
   EXPECT_EQ(tags.error().what(),
-            "Error determining repository tags: fetching tags list: repository name not known to registry");
+            "Error determining repository tags: fetching tags list: name unknown: repository name not known to registry");
 }
