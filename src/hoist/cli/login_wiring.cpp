@@ -21,6 +21,7 @@
 #include "hoist/auth/auth_file.hpp"
 #include "hoist/auth/credentials.hpp"
 #include "hoist/auth/paths.hpp"
+#include "hoist/auth/store.hpp"
 #include "hoist/registry/client.hpp"
 #include "hoist/util/fs.hpp"
 #define HOIST_LOGIN 1
@@ -156,12 +157,12 @@ Status perform_login(const Invocation& inv, const LoginRequest& req) {
 }
 
 Status perform_logout(const Invocation& inv, const LoginRequest& req, bool all) {
-  for (const std::string* f : {&req.authfile, &req.compat_authfile}) {
-    struct stat st {};
-    if (!f->empty() && ::lstat(f->c_str(), &st) != 0) {
-      return fail(ErrorKind::not_found, fmt::format("credential file is not accessible: lstat {}: {}", *f, go_errno_text(errno)));
-    }
-  }
+  // skopeo's --authfile defaults to $REGISTRY_AUTH_FILE, so a missing file named there is refused too.
+  const char* env_file = std::getenv("REGISTRY_AUTH_FILE");
+  std::string authfile = req.authfile;
+  if (authfile.empty() && req.compat_authfile.empty() && env_file != nullptr) authfile = env_file;
+  TRY(auth::check_auth_file(authfile));
+  TRY(auth::check_auth_file(req.compat_authfile));
   TRY_ASSIGN(auto path, write_path(req));
   TRY_ASSIGN(auto contents, auth::read_auth_file(path));
   if (all) {

@@ -42,19 +42,26 @@ Algorithm to_codec(Compression c) {
   return Algorithm::none;
 }
 
-// Feeds the bytes read through it into a BlobProgress.
+// Feeds the bytes read through it into a BlobProgress. `reported` is shared by every
+// attempt of one layer, so a restarted upload does not count the same bytes twice.
 class CountingReader final : public Reader {
 public:
-  CountingReader(Reader& inner, BlobProgress& bar) : m_inner(inner), m_bar(bar) {}
+  CountingReader(Reader& inner, BlobProgress& bar, int64_t& reported) : m_inner(inner), m_bar(bar), m_reported(reported) {}
   Result<size_t> read(std::span<std::byte> buf) override {
     TRY_ASSIGN(size_t n, m_inner.read(buf));
-    m_bar.add_bytes(n);
+    m_pos += static_cast<int64_t>(n);
+    if (m_pos > m_reported) {
+      m_bar.add_bytes(static_cast<uint64_t>(m_pos - m_reported));
+      m_reported = m_pos;
+    }
     return n;
   }
 
 private:
   Reader& m_inner;
   BlobProgress& m_bar;
+  int64_t& m_reported;
+  int64_t m_pos = 0;
 };
 
 // c/image's errorAnnotationReader: read errors reach the destination as
@@ -204,49 +211,100 @@ transport::BlobInfo reuse_info(const manifest::Descriptor& d, const transport::I
   return info;
 }
 
+// One attempt's reader chain, from the source blob to the bytes the destination gets:
+// get_blob → verify → count → peek → [tee to the DiffID worker] → [transform] → annotate.
+// Members hold references to the ones before them, so the object never moves.
+class LayerStream final : public Reader {
+public:
+  static Result<std::unique_ptr<LayerStream>> open(const LayerContext& ctx, const manifest::Descriptor& layer,
+                                                   BlobProgress& bar, int64_t& reported) {
+    auto got = ctx.c.src.get_blob(blob_info(layer));
+    if (!got) return fail(got.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
+    std::unique_ptr<LayerStream> s(new LayerStream(std::move(*got), layer, bar, reported));
+    TRY(s->assemble(ctx, layer));
+    return s;
+  }
+  Result<size_t> read(std::span<std::byte> buf) override { return m_annotated->read(buf); }
+
+  const CompressionStep& step() const { return m_step; }
+  bool transformed() const { return !m_chain.empty(); }
+  int64_t source_size() const { return m_source.size; }
+  // Reads what the destination left unread (it may stop at the end of a compressed
+  // stream), so the digest is verified over every byte and the DiffID sees them too.
+  Status drain_input() { return drain(*m_input); }
+  std::optional<Result<Digest>> finish_diff_id() {
+    if (!m_diff) return std::nullopt;
+    return m_diff->finish();
+  }
+
+private:
+  LayerStream(transport::BlobStream source, const manifest::Descriptor& layer, BlobProgress& bar, int64_t& reported)
+      : m_source(std::move(source)), m_verify(*m_source.reader, layer.digest, m_source.size),
+        m_counted(m_verify, bar, reported), m_peek(m_counted) {}
+
+  Status assemble(const LayerContext& ctx, const manifest::Descriptor& layer) {
+    auto prefix = m_peek.peek(compress::k_magic_size);
+    if (!prefix) return fail(prefix.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
+    Algorithm detected = compress::detect(*prefix);
+    m_input = &m_peek;
+    if (ctx.diff_ids_needed) {
+      m_diff.emplace(detected);
+      m_input = &m_tee.emplace(m_peek, m_diff->pipe());
+    }
+    m_step = plan_compression(ctx, layer, detected);
+    TRY(build_transform(m_step, *m_input, detected, ctx.c.opts, m_chain));
+    m_annotated.emplace(m_chain.empty() ? *m_input : *m_chain.back());
+    return {};
+  }
+
+  transport::BlobStream m_source;
+  VerifyingReader m_verify;
+  CountingReader m_counted;
+  compress::PeekReader m_peek;
+  std::optional<DiffIdWorker> m_diff;
+  std::optional<TeeReader> m_tee;
+  Reader* m_input = nullptr;
+  CompressionStep m_step;
+  std::vector<ReaderPtr> m_chain;
+  std::optional<AnnotatingReader> m_annotated;
+};
+
+// Streams one layer to the destination. The first attempt's chain is opened here (its
+// compression step decides what the destination is told); a destination that restarts a
+// failed upload (docker://: 503 on PATCH, a reset) gets a freshly opened chain each time.
 Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descriptor& layer, BlobProgress& bar) {
   Copier& c = ctx.c;
-  auto got = c.src.get_blob(blob_info(layer));
-  if (!got) return fail(got.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
-  VerifyingReader verify(*got->reader, layer.digest, got->size);
-  CountingReader counted(verify, bar);
-  compress::PeekReader peek(counted);
-  auto prefix = peek.peek(compress::k_magic_size);
-  if (!prefix) return fail(prefix.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
-  Algorithm detected = compress::detect(*prefix);
-
-  Reader* input = &peek;
-  std::optional<DiffIdWorker> diff;
-  std::optional<TeeReader> tee;
-  if (ctx.diff_ids_needed) {
-    diff.emplace(detected);
-    input = &tee.emplace(peek, diff->pipe());
-  }
-  CompressionStep step = plan_compression(ctx, layer, detected);
-  std::vector<ReaderPtr> chain;
-  TRY(build_transform(step, *input, detected, c.opts, chain));
+  int64_t reported = 0;
+  TRY_ASSIGN(std::unique_ptr<LayerStream> current, LayerStream::open(ctx, layer, bar, reported));
   transport::BlobInfo put_info = blob_info(layer);
-  put_info.size = got->size;
+  put_info.size = current->source_size();
   put_info.urls.clear();
-  if (!chain.empty()) {
+  if (current->transformed()) {
     put_info.digest.reset();
     put_info.size = -1;
   }
-  AnnotatingReader annotated(chain.empty() ? *input : *chain.back());
-  auto put = c.dest.put_blob(annotated, put_info, false);
+  bool first = true;
+  auto reopen = [&]() -> Result<ReaderPtr> {
+    if (!first) {
+      current.reset();
+      TRY_ASSIGN(current, LayerStream::open(ctx, layer, bar, reported));
+    }
+    first = false;
+    return ReaderPtr(std::make_unique<BorrowedReader>(*current));
+  };
+  auto put = c.dest.put_blob_reopenable(reopen, put_info, false);
   if (!put) return fail(put.error().wrap("writing blob"));
-  // The destination may stop at the end of a compressed stream; read any rest so the
-  // digest is verified over every byte (and the DiffID sees them too).
-  if (auto d = drain(*input); !d) return fail(d.error().wrap(fmt::format("reading input blob {}", layer.digest.str())));
+  if (auto d = current->drain_input(); !d)
+    return fail(d.error().wrap(fmt::format("reading input blob {}", layer.digest.str())));
   CopiedLayer out;
-  if (diff) {
-    auto id = diff->finish();
-    if (!id) return fail(id.error().wrap("computing layer DiffID"));
-    out.diff_id = *id;
+  if (auto id = current->finish_diff_id()) {
+    if (!*id) return fail(id->error().wrap("computing layer DiffID"));
+    out.diff_id = **id;
   }
   if (put_info.digest && put->digest != put_info.digest)
     return fail(ErrorKind::internal, fmt::format("Internal error writing blob {}, blob with digest {} saved with digest {}",
                                                  layer.digest.str(), put_info.digest->str(), put->digest->str()));
+  const CompressionStep& step = current->step();
   out.update = manifest::LayerUpdate{*put->digest, put->size, {}, layer.annotations, step.op, step.algorithm};
   return out;
 }

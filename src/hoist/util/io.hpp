@@ -42,6 +42,16 @@ private:
   size_t m_pos = 0;
 };
 
+// Forwards to a Reader owned elsewhere (hands a stream to an API that takes a ReaderPtr).
+class BorrowedReader final : public Reader {
+public:
+  explicit BorrowedReader(Reader& inner) : m_inner(inner) {}
+  Result<size_t> read(std::span<std::byte> buf) override { return m_inner.read(buf); }
+
+private:
+  Reader& m_inner;
+};
+
 // Reads a whole stream into a string, failing if it grows past `limit` bytes.
 Result<std::string> read_all(Reader& reader, size_t limit);
 // Pumps `reader` into `writer` until the end; returns the byte count.

@@ -91,7 +91,7 @@ public:
     auto once = [&]() -> Result<ReaderPtr> {
       if (used) return fail(ErrorKind::internal, "Reading data from an already terminated upload");
       used = true;
-      return ReaderPtr(std::make_unique<Borrowed>(stream));
+      return ReaderPtr(std::make_unique<BorrowedReader>(stream));
     };
     return upload(once, false, info, is_config);
   }
@@ -125,12 +125,6 @@ public:
   Status commit() override { return {}; }
 
 private:
-  struct Borrowed final : Reader {
-    explicit Borrowed(Reader& r) : inner(r) {}
-    Result<size_t> read(std::span<std::byte> buf) override { return inner.read(buf); }
-    Reader& inner;
-  };
-
   Result<BlobInfo> upload(const std::function<Result<ReaderPtr>()>& source, bool reopenable, const BlobInfo& info,
                           bool) {
     if (info.digest) {
