@@ -182,6 +182,28 @@ class Faults(Base):
     def test_503_once_on_put_upload(self):
         self._push_with(HOIST, lambda p: p.status(503, r"/blobs/uploads/.*digest=", method="PUT"), "p503b/x")
 
+    def test_manifest_type_rejected_falls_back(self):
+        """A registry that refuses the OCI manifest type (400 MANIFEST_INVALID on the first PUT):
+        both tools retry with the next candidate type (§7.4), and land the same v2s2 manifest."""
+        src = self.cwd() / "oci-src"
+        images.build_image(kind="oci", layers=2, seed=33).write(src, "dir")
+        rejected = b'{"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":"type"}]}'
+        out = {}
+        for name, binary in (("skopeo", SKOPEO), ("hoist", HOIST)):
+            with FaultProxy(self.reg.url) as proxy:
+                rule = proxy.status(400, r"/manifests/v1", method="PUT", body=rejected)
+                r = self.tool(binary, *GLOBAL, "copy", "--dest-tls-verify=false", f"dir:{src}",
+                              f"docker://{proxy.host}/rej-{name}/x:v1")
+                self.assert_ok(r)
+                self.assertEqual(rule.hits, 1, f"fault not injected: {proxy.requests}")
+                puts = [q for q in proxy.requests if q[0] == "PUT" and "/manifests/" in q[1]]
+                self.assertEqual(len(puts), 2, puts)
+            raw = util.run([SKOPEO, "inspect", "--raw", "--tls-verify=false", f"docker://{self.reg.host}/rej-{name}/x:v1"])
+            self.assertEqual(raw.rc, 0, raw.describe())
+            out[name] = raw.stdout
+        self.assertIn("application/vnd.docker.distribution.manifest.v2+json", out["skopeo"])
+        self.assertEqual(out["hoist"], out["skopeo"])
+
     def _corrupt(self, binary, dest_kind):
         with FaultProxy(self.reg.url) as proxy:
             proxy.corrupt(r"/blobs/" + self.big_layer, offset=1000)

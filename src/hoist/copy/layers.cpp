@@ -3,6 +3,8 @@
 //   → [tee to the DiffID thread] → [compress | decompress | recompress] → put_blob.
 // Every blob is read once and verified on the fly; nothing is buffered whole.
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -309,9 +311,20 @@ Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descri
   return out;
 }
 
-Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descriptor& layer) {
+bool is_foreign_skip(const LayerContext& ctx, const manifest::Descriptor& layer) {
+  return ctx.c.dest.accepts_foreign_layer_urls() && !layer.urls.empty();
+}
+
+// The layer's progress bar ("Copying blob …"); none for a foreign layer left out.
+std::unique_ptr<BlobProgress> claim_layer(const LayerContext& ctx, const manifest::Descriptor& layer) {
+  if (is_foreign_skip(ctx, layer)) return nullptr;
+  return ctx.c.progress.start_blob("blob", layer.digest, layer.size);
+}
+
+Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descriptor& layer,
+                               std::unique_ptr<BlobProgress> bar) {
   Copier& c = ctx.c;
-  if (c.dest.accepts_foreign_layer_urls() && !layer.urls.empty()) {
+  if (is_foreign_skip(ctx, layer)) {
     if (ctx.diff_ids_needed) return fail(ErrorKind::unsupported, "getting DiffID for foreign layers is unimplemented");
     return CopiedLayer{manifest::LayerUpdate{layer.digest, layer.size, layer.urls, layer.annotations,
                                              CompressionOp::preserve, std::nullopt},
@@ -320,7 +333,6 @@ Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descript
   CompressionOp src_op;
   std::optional<Compression> src_algo;
   compression_from_media_type(layer.media_type, src_op, src_algo);
-  auto bar = c.progress.start_blob("blob", layer.digest, layer.size);
   if (!ctx.diff_ids_needed) {
     bool may_reuse = !(ctx.require_compression_match && c.opts.compression && src_algo != c.opts.compression);
     if (may_reuse) {
@@ -339,18 +351,30 @@ Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descript
   return out;
 }
 
-// Runs fn(0..n-1) on up to `workers` threads; stops handing out work after a failure.
-template <class F> void parallel_for(size_t n, size_t workers, F fn) {
-  std::atomic<size_t> next{0};
+// Runs work(i, claim(i)) for i in 0..n-1 on up to `workers` threads. claim() runs in index
+// order under a lock, so each layer's "Copying blob" line comes out in layer order as
+// skopeo's do; no index is claimed after a failure.
+template <class Claim, class Work> void parallel_for(size_t n, size_t workers, Claim claim, Work work) {
+  std::mutex m;
+  size_t next = 0;
   std::atomic<bool> failed{false};
-  auto work = [&] {
-    for (size_t i; !failed && (i = next++) < n;)
-      if (!fn(i)) failed = true;
+  auto loop = [&] {
+    for (;;) {
+      size_t i = 0;
+      std::optional<decltype(claim(i))> token;
+      {
+        std::lock_guard lock(m);
+        if (failed || next >= n) return;
+        i = next++;
+        token.emplace(claim(i));
+      }
+      if (!work(i, std::move(*token))) failed = true;
+    }
   };
   workers = std::min(workers, n);
-  if (workers <= 1) return work();
+  if (workers <= 1) return loop();
   std::vector<std::jthread> threads;
-  for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back(loop);
 }
 
 } // namespace
@@ -366,10 +390,12 @@ void compression_from_media_type(std::string_view mime, CompressionOp& op, std::
 Result<std::vector<CopiedLayer>> copy_layers(const LayerContext& ctx, const manifest::ImageManifest& m) {
   std::vector<std::optional<Result<CopiedLayer>>> results(m.layers.size());
   ctx.c.progress.begin_group();
-  parallel_for(m.layers.size(), ctx.c.parallelism, [&](size_t i) {
-    results[i] = copy_layer(ctx, m.layers[i]);
-    return results[i]->has_value();
-  });
+  parallel_for(
+      m.layers.size(), ctx.c.parallelism, [&](size_t i) { return claim_layer(ctx, m.layers[i]); },
+      [&](size_t i, std::unique_ptr<BlobProgress> bar) {
+        results[i] = copy_layer(ctx, m.layers[i], std::move(bar));
+        return results[i]->has_value();
+      });
   ctx.c.progress.end_group();
   std::vector<CopiedLayer> out;
   for (auto& r : results) {

@@ -28,8 +28,9 @@ class Rule:
     """One fault: kind is "status", "reset" or "corrupt"."""
 
     def __init__(self, kind, path, method=None, count=1, status=None, retry_after=None, after_bytes=0,
-                 offset=None):
+                 offset=None, body=None):
         self.kind, self.path, self.method, self.count = kind, re.compile(path), method, count
+        self.body = body
         self.status, self.retry_after, self.after_bytes, self.offset = status, retry_after, after_bytes, offset
         self.hits = 0
 
@@ -76,8 +77,9 @@ class FaultProxy:
             self.rules.append(rule)
         return rule
 
-    def status(self, status, path, method=None, count=1, retry_after=None):
-        return self.add_rule(Rule("status", path, method, count, status=status, retry_after=retry_after))
+    def status(self, status, path, method=None, count=1, retry_after=None, body=None):
+        """body: JSON bytes to answer with (default: a TOOMANYREQUESTS error for 429, else empty)."""
+        return self.add_rule(Rule("status", path, method, count, status=status, retry_after=retry_after, body=body))
 
     def reset_after(self, path, after_bytes, method="GET", count=1):
         return self.add_rule(Rule("reset", path, method, count, after_bytes=after_bytes))
@@ -166,8 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _fault_status(self, rule):
-        body = b""
-        if rule.status == 429:
+        body = rule.body or b""
+        if rule.status == 429 and not body:
             body = b'{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by faultproxy"}]}'
         headers = [("Content-Type", "application/json")] if body else []
         if rule.retry_after is not None:
