@@ -819,6 +819,41 @@ class BadInput(Base):
                         self.assert_no_visible_image(ch / "out", dl)
                         self.assert_no_visible_image(cs / "out", dl)
 
+    @hoist_only
+    def test_diff_id_mismatch_is_caught_while_streaming(self):
+        """A config whose diff_id does not match its layer's uncompressed content: skopeo copies
+        it silently; hoist checks the uncompressed bytes against the config whenever a copy
+        decompresses a layer (--dest-decompress, recompression, docker-archive) and fails
+        before anything becomes visible. A plain copy, which never decompresses, still works."""
+        img = BUILT["oci-gzip"]
+        cfg = json.loads(img.config)
+        wrong = "sha256:" + "0" * 64
+        cfg["rootfs"]["diff_ids"][1] = wrong
+        config = images.compact(cfg)
+        man = json.loads(img.manifest)
+        man["config"]["digest"], man["config"]["size"] = images.sha256(config), len(config)
+        blobs = {d: b for d, b in img.blobs.items() if d != img.config_digest}
+        blobs[images.sha256(config)] = config
+        bad = replace(img, manifest=images.compact(man), config=config, blobs=blobs)
+        src = FX / "bad" / "diffid-dir"
+        bad.write(src, "dir")
+        layer = img.layers[1].digest
+        for extra, dest in ((["--dest-decompress"], "dir:out"),
+                            (["--dest-compress", "--dest-compress-format", "zstd"], "dir:out"),
+                            ([], "docker-archive:out.tar")):
+            with self.subTest(extra=extra, dest=dest):
+                cwd = self.fresh_cwds()[1]
+                r = self.run_tool(HOIST, [*GLOBAL, "copy", *extra, f"dir:{src}", dest], cwd)
+                self.assertEqual(r.rc, 1, r.describe())
+                self.assertIn(f"layer {layer}: uncompressed content has digest {img.layers[1].diff_id}, "
+                              f"but the image config lists diff_id {wrong}", r.stderr)
+                if dest.startswith("dir:"):
+                    self.assert_no_visible_image(cwd / "out", "dir")
+                else:
+                    self.assertFalse((cwd / "out.tar").exists(), "archive left behind")
+        cwd = self.fresh_cwds()[1]
+        self.assert_ok(self.run_tool(HOIST, [*GLOBAL, "copy", f"dir:{src}", "dir:out"], cwd))
+
     def test_inspect_bad_input(self):
         for how, variant in (("badjson", []), ("config-flip", []), ("config-flip", ["--config"]),
                              ("config-flip", ["--config", "--raw"])):

@@ -10,6 +10,7 @@ Self-check: `HOIST=skopeo python3 -m unittest -v test_login`.
 
 import base64
 import concurrent.futures
+import json
 import os
 import shutil
 import stat
@@ -124,7 +125,65 @@ class Base(unittest.TestCase):
         return self.both("login", "--tls-verify=false", "-u", user, "-p", pw, *extra, self.reg.host)
 
 
+HELPER = """#!/bin/sh
+# fake docker-credential-rec: records each call, knows no credentials
+input=$(cat)
+printf '%s %s\\n' "$1" "$input" >> "$(dirname "$0")/calls.log"
+case "$1" in
+  get) echo "credentials not found in native keychain"; exit 1 ;;
+  list) echo "{}" ;;
+esac
+"""
+
+
 class Login(Base):
+    def _with_helper(self, cwd):
+        bindir = cwd / "bin"
+        bindir.mkdir()
+        helper = bindir / "docker-credential-rec"
+        helper.write_text(HELPER)
+        helper.chmod(0o755)
+        (cwd / "auth.json").write_text(json.dumps({"credHelpers": {self.reg.host: "rec"}}, indent="\t") + "\n")
+        return {"PATH": f"{bindir}:{os.environ['PATH']}"}
+
+    @hoist_only
+    def test_compat_auth_file_keeps_docker_keys(self):
+        """--compat-auth-file (newer than 1.9.3) edits a Docker config.json: its other keys stay."""
+        cfg = self.ch / "config.json"
+        cfg.write_text(json.dumps({"auths": {"other.example": {"auth": "eDp5"}}, "HttpHeaders": {"X-Meta": "1"},
+                                   "detachKeys": "ctrl-e,e"}))
+        r = self.tool(HOIST, self.ch, "login", "--tls-verify=false", "--compat-auth-file", str(cfg), "-u", "alice",
+                      "-p", SECRET, self.reg.host)
+        self.assertEqual(r.rc, 0, r.describe())
+        got = json.loads(cfg.read_text())
+        self.assertEqual(got["HttpHeaders"], {"X-Meta": "1"})
+        self.assertEqual(got["detachKeys"], "ctrl-e,e")
+        self.assertEqual(got["auths"]["other.example"], {"auth": "eDp5"})
+        self.assertEqual(base64.b64decode(got["auths"][self.reg.host]["auth"]).decode(), f"alice:{SECRET}")
+        r = self.tool(HOIST, self.ch, "logout", "--compat-auth-file", str(cfg), self.reg.host)
+        self.assertEqual(r.rc, 0, r.describe())
+        got = json.loads(cfg.read_text())
+        self.assertNotIn(self.reg.host, got["auths"])
+        self.assertEqual(got["HttpHeaders"], {"X-Meta": "1"})
+
+    def test_login_logout_use_the_credential_helper(self):
+        env_s, env_h = self._with_helper(self.cs), self._with_helper(self.ch)
+        before = (self.ch / "auth.json").read_bytes()
+        rs, rh = self.both("login", "--tls-verify=false", "-u", "alice", "-p", SECRET, self.reg.host,
+                           env_s=env_s, env_h=env_h)
+        self.assertEqual(rs.rc, 0, rs.describe())
+        self.assert_same(rs, rh)
+        self.assertEqual((self.ch / "auth.json").read_bytes(), before, "the secret went to auth.json")
+        self.assertEqual((self.cs / "auth.json").read_bytes(), before)
+        calls = lambda cwd: (cwd / "bin" / "calls.log").read_text()  # noqa: E731
+        self.assertIn(f'store {{"ServerURL":"{self.reg.host}","Username":"alice","Secret":"{SECRET}"}}', calls(self.ch))
+        self.assertEqual([c for c in calls(self.ch).splitlines() if c.startswith("store")],
+                         [c for c in calls(self.cs).splitlines() if c.startswith("store")])
+        rs, rh = self.both("logout", self.reg.host, env_s=env_s, env_h=env_h)
+        self.assert_same(rs, rh)
+        self.assertIn(f"erase {self.reg.host}", calls(self.ch))
+        self.assertEqual((self.ch / "auth.json").read_bytes(), (self.cs / "auth.json").read_bytes())
+
     def test_login_writes_identical_auth_json(self):
         rs, rh = self.login()
         self.assertEqual(rs.rc, 0, rs.describe())

@@ -32,34 +32,16 @@ namespace hoist::cli {
 #ifdef HOIST_LOGIN
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
+// systemContextWithOptions: which file (and credential helpers) login/logout use.
+Result<auth::StoreContext> store_context(const LoginRequest& req) {
+  return auth::resolve_store_context(auth::StoreOptions{req.authfile, req.compat_authfile, {}});
 }
 
-// systemContextWithOptions: which file login/logout read and write.
-auth::AuthPathOptions path_options(const LoginRequest& req) {
-  auth::AuthPathOptions o;
-  if (!req.authfile.empty()) o.auth_file_path = req.authfile;
-  else if (!req.compat_authfile.empty()) o.docker_compat_path = req.compat_authfile;
-  else if (!env("REGISTRY_AUTH_FILE").empty()) o.auth_file_path = env("REGISTRY_AUTH_FILE");
-  else if (!env("DOCKER_CONFIG").empty()) o.docker_compat_path = env("DOCKER_CONFIG") + "/config.json";
-  return o;
-}
-
-Result<auth::AuthPath> write_path(const LoginRequest& req) {
-  auto opts = path_options(req);
-  if (!opts.docker_compat_path.empty()) return auth::AuthPath{opts.docker_compat_path, false};
-  TRY_ASSIGN(auto primary, auth::primary_auth_path(opts));
-  return primary.path;
-}
-
+// GetCredentials(key) as login sees it: auth files and credential helpers.
 Result<auth::Credentials> existing_credentials(const LoginRequest& req) {
-  for (const auto& path : auth::auth_file_paths(path_options(req))) {
-    TRY_ASSIGN(auto creds, auth::find_credentials_in_file(req.key, req.registry, path));
-    if (!creds.username.empty() || !creds.identity_token.empty()) return creds;
-  }
-  return auth::Credentials{};
+  TRY_ASSIGN(auto ctx, store_context(req));
+  TRY_ASSIGN(auto found, auth::stored_for_key(ctx, req.key));
+  return found.value_or(auth::Credentials{});
 }
 
 Status check(const LoginRequest& req, const Globals& g, const std::string& user, const std::string& pass) {
@@ -87,20 +69,12 @@ std::string read_line(bool echo) {
   return line;
 }
 
+// SetCredentials: a credHelpers entry for the key sends the secret to that helper;
+// otherwise it lands in the auth file (0600, atomic), unknown keys of a Docker file kept.
 Status store(const Invocation& inv, const LoginRequest& req, const std::string& user, const std::string& pass) {
-  TRY_ASSIGN(auto path, write_path(req));
-  TRY_ASSIGN(auto contents, auth::read_auth_file(path));
-  std::string key = req.key;
-  if (!req.compat_authfile.empty() && req.registry == "docker.io" && req.key == "docker.io") key = "https://index.docker.io/v1/";
-  contents.auths[key] = auth::AuthEntry{auth::base64_encode(user + ":" + pass), ""};
-  std::filesystem::path p(path.path);
-  std::error_code ec;
-  if (p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
-    std::filesystem::create_directories(p.parent_path(), ec);
-    ::chmod(p.parent_path().c_str(), 0700);
-  }
-  TRY(fs::write_file_atomic(p, auth::serialize_auth_json(contents), 0600));
-  if (req.verbose) fmt::print(inv.out, "Used:  {}\n", path.path);
+  TRY_ASSIGN(auto ctx, store_context(req));
+  TRY_ASSIGN(auto used, auth::store_login(ctx, req.key, user, pass));
+  if (req.verbose) fmt::print(inv.out, "Used:  {}\n", used);
   return {};
 }
 
@@ -163,19 +137,14 @@ Status perform_logout(const Invocation& inv, const LoginRequest& req, bool all) 
   if (authfile.empty() && req.compat_authfile.empty() && env_file != nullptr) authfile = env_file;
   TRY(auth::check_auth_file(authfile));
   TRY(auth::check_auth_file(req.compat_authfile));
-  TRY_ASSIGN(auto path, write_path(req));
-  TRY_ASSIGN(auto contents, auth::read_auth_file(path));
+  TRY_ASSIGN(auto ctx, store_context(req));
   if (all) {
-    contents.auths.clear();
-    contents.cred_helpers.clear();
-    TRY(fs::write_file_atomic(path.path, auth::serialize_auth_json(contents), 0600));
+    TRY(auth::remove_all(ctx));
     fmt::print(inv.out, "Removed login credentials for all registries\n");
     return {};
   }
-  bool removed = contents.auths.erase(req.key) > 0;
-  removed = contents.cred_helpers.erase(req.key) > 0 || removed;
+  TRY_ASSIGN(bool removed, auth::remove_login(ctx, req.key));
   if (removed) {
-    TRY(fs::write_file_atomic(path.path, auth::serialize_auth_json(contents), 0600));
     fmt::print(inv.out, "Removed login credentials for {}\n", req.key);
     return {};
   }

@@ -30,7 +30,7 @@ private:
 Result<ReaderPtr> gzip_decompressor(Source src);
 Result<ReaderPtr> gzip_compressor(Source src, int level);
 Result<ReaderPtr> zstd_decompressor(Source src);
-Result<ReaderPtr> zstd_compressor(Source src, int level);
+Result<ReaderPtr> zstd_compressor(Source src, int level, int threads);
 // bzip2 / xz through libarchive's raw format.
 Result<ReaderPtr> archive_decompressor(Source src, Algorithm alg);
 

@@ -41,11 +41,11 @@ Result<ReaderPtr> limited(Result<ReaderPtr> r, std::optional<uint64_t> limit) {
   return std::make_unique<LimitReader>(std::move(*r), *limit);
 }
 
-Result<ReaderPtr> make_compressor(detail::Source src, Algorithm alg, std::optional<int> level) {
+Result<ReaderPtr> make_compressor(detail::Source src, Algorithm alg, std::optional<int> level, int threads) {
   switch (alg) {
   case Algorithm::none: return std::make_unique<detail::PassReader>(std::move(src));
   case Algorithm::gzip: return detail::gzip_compressor(std::move(src), level.value_or(detail::k_gzip_default_level));
-  case Algorithm::zstd: return detail::zstd_compressor(std::move(src), level.value_or(detail::k_zstd_default_level));
+  case Algorithm::zstd: return detail::zstd_compressor(std::move(src), level.value_or(detail::k_zstd_default_level), threads);
   case Algorithm::bzip2: return fail(ErrorKind::unsupported, "bzip2 compression not supported");
   case Algorithm::xz: return fail(ErrorKind::unsupported, "xz compression not supported");
   }
@@ -122,11 +122,11 @@ Result<ReaderPtr> decompressor(Reader& inner, Algorithm alg, std::optional<uint6
   return limited(make_decompressor(detail::Source(inner), alg), limit);
 }
 
-Result<ReaderPtr> compressor(ReaderPtr inner, Algorithm alg, std::optional<int> level) {
-  return make_compressor(detail::Source(std::move(inner)), alg, level);
+Result<ReaderPtr> compressor(ReaderPtr inner, Algorithm alg, std::optional<int> level, int threads) {
+  return make_compressor(detail::Source(std::move(inner)), alg, level, threads);
 }
-Result<ReaderPtr> compressor(Reader& inner, Algorithm alg, std::optional<int> level) {
-  return make_compressor(detail::Source(inner), alg, level);
+Result<ReaderPtr> compressor(Reader& inner, Algorithm alg, std::optional<int> level, int threads) {
+  return make_compressor(detail::Source(inner), alg, level, threads);
 }
 
 Result<size_t> LimitReader::read(std::span<std::byte> buf) {

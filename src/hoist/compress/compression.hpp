@@ -66,8 +66,9 @@ Result<ReaderPtr> decompressor(Reader& inner, Algorithm alg, std::optional<uint6
 // Compresses to `alg` (none = pass through). Levels: gzip -2 (Huffman only), -1 or
 // unset (default: isa-l level 1), 0 (stored), 1–3 isa-l, 4–9 zlib; zstd 1–22, default 3.
 // Other levels fail with Go's "gzip: invalid compression level: N" style text.
-Result<ReaderPtr> compressor(ReaderPtr inner, Algorithm alg, std::optional<int> level = {});
-Result<ReaderPtr> compressor(Reader& inner, Algorithm alg, std::optional<int> level = {});
+// `threads` > 1 lets zstd compress on that many worker threads (gzip is single-threaded).
+Result<ReaderPtr> compressor(ReaderPtr inner, Algorithm alg, std::optional<int> level = {}, int threads = 2);
+Result<ReaderPtr> compressor(Reader& inner, Algorithm alg, std::optional<int> level = {}, int threads = 2);
 
 // Fails with an error once more than `limit` bytes pass through.
 class LimitReader final : public Reader {

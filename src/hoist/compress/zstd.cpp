@@ -1,5 +1,6 @@
-// zstd streams with libzstd. Compression runs two worker threads (libzstd is built with
-// ZSTD_MULTITHREAD; 2× throughput at level 3) and writes the content checksum like
+// zstd streams with libzstd. Compression may run worker threads (libzstd is built with
+// ZSTD_MULTITHREAD; 2 workers give 2× throughput at level 3, but each holds several MiB of
+// job buffers, so the copy engine asks for them only when one layer is compressed) and writes the content checksum like
 // klauspost/compress does by default. Decompression accepts concatenated and skippable
 // frames and windows up to 512 MiB (klauspost's default limit).
 #include <cstring>
@@ -12,7 +13,6 @@ namespace hoist::compress::detail {
 
 namespace {
 
-constexpr int k_workers = 2;
 constexpr int k_max_window_log = 29;
 
 Error zstd_error(size_t code) {
@@ -114,14 +114,14 @@ private:
 
 Result<ReaderPtr> zstd_decompressor(Source src) { return std::make_unique<ZstdDecompressor>(std::move(src)); }
 
-Result<ReaderPtr> zstd_compressor(Source src, int level) {
+Result<ReaderPtr> zstd_compressor(Source src, int level, int threads) {
   if (level < 1 || level > ZSTD_maxCLevel())
     return fail(ErrorKind::invalid_input, fmt::format("zstd: invalid compression level: {}", level));
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   // Fails harmlessly (single-threaded) if libzstd lacks multithreading.
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, k_workers);
+  if (threads > 1) ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, threads);
   return std::make_unique<ZstdCompressor>(std::move(src), cctx);
 }
 

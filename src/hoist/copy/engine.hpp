@@ -47,6 +47,12 @@ struct LayerContext {
   bool can_modify = true;
   bool diff_ids_needed = false;
   bool require_compression_match = false;
+  // Threads per layer compressor: 2 when a single layer is copied, else 1 (the layers
+  // already run in parallel, and zstd workers cost several MiB each).
+  int compress_threads = 1;
+  // The config's rootfs.diff_ids, one per layer (empty when unknown): a layer that is
+  // decompressed on the way must decompress to exactly this content.
+  std::vector<Digest> config_diff_ids;
 };
 struct CopiedLayer {
   manifest::LayerUpdate update;

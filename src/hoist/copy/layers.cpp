@@ -136,6 +136,36 @@ private:
   Pipe& m_pipe;
 };
 
+// Checks the uncompressed bytes of a layer against the config's diff_id as they stream:
+// the read that reaches the end fails on a mismatch, so the destination discards the blob.
+class DiffIdVerifier final : public Reader {
+public:
+  DiffIdVerifier(Reader& inner, const Digest& layer, Digest expected)
+      : m_inner(inner), m_layer(layer), m_expected(std::move(expected)), m_hasher(m_expected.algorithm()) {}
+  Result<size_t> read(std::span<std::byte> buf) override {
+    TRY_ASSIGN(size_t n, m_inner.read(buf));
+    if (n > 0) {
+      m_hasher.update(std::span<const std::byte>(buf.data(), n));
+      return n;
+    }
+    if (m_checked) return n;
+    m_checked = true;
+    Digest got = m_hasher.finish();
+    if (got != m_expected)
+      return fail(ErrorKind::digest_mismatch,
+                  fmt::format("layer {}: uncompressed content has digest {}, but the image config lists diff_id {}",
+                              m_layer.str(), got.str(), m_expected.str()));
+    return n;
+  }
+
+private:
+  Reader& m_inner;
+  const Digest& m_layer;
+  Digest m_expected;
+  Hasher m_hasher;
+  bool m_checked = false;
+};
+
 Status drain(Reader& r) {
   std::vector<std::byte> buf(64 * 1024);
   for (;;) {
@@ -176,16 +206,28 @@ CompressionStep plan_compression(const LayerContext& ctx, const manifest::Descri
 }
 
 // Builds the transform readers; `chain` owns them, the last one is the output.
-Status build_transform(const CompressionStep& step, Reader& input, Algorithm detected, const CopyOptions& opts,
-                       std::vector<ReaderPtr>& chain) {
+struct TransformInput {
+  Algorithm detected;
+  const Digest& layer;
+  std::optional<Digest> diff_id; // verified on the uncompressed bytes when the step sees them
+};
+
+Status build_transform(const CompressionStep& step, Reader& input, const TransformInput& want, const CopyOptions& opts,
+                       int threads, std::vector<ReaderPtr>& chain) {
   using A = CompressionStep::Action;
+  Algorithm detected = want.detected;
   if (step.action == A::decompress || step.action == A::recompress) {
     TRY_ASSIGN(auto dec, compress::decompressor(input, detected));
     chain.push_back(std::move(dec));
   }
+  bool sees_plain = step.action == A::compress || !chain.empty();
+  if (sees_plain && want.diff_id) {
+    Reader& plain = chain.empty() ? input : *chain.back();
+    chain.push_back(std::make_unique<DiffIdVerifier>(plain, want.layer, *want.diff_id));
+  }
   if (step.action == A::compress || step.action == A::recompress) {
     Reader& in = chain.empty() ? input : *chain.back();
-    TRY_ASSIGN(auto comp, compress::compressor(in, to_codec(*step.algorithm), opts.compression_level));
+    TRY_ASSIGN(auto comp, compress::compressor(in, to_codec(*step.algorithm), opts.compression_level, threads));
     chain.push_back(std::move(comp));
   }
   return {};
@@ -219,10 +261,10 @@ transport::BlobInfo reuse_info(const manifest::Descriptor& d, const transport::I
 class LayerStream final : public Reader {
 public:
   static Result<std::unique_ptr<LayerStream>> open(const LayerContext& ctx, const manifest::Descriptor& layer,
-                                                   BlobProgress& bar, int64_t& reported) {
+                                                   size_t index, BlobProgress& bar, int64_t& reported) {
     auto got = ctx.c.src.get_blob(blob_info(layer));
     if (!got) return fail(got.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
-    std::unique_ptr<LayerStream> s(new LayerStream(std::move(*got), layer, bar, reported));
+    std::unique_ptr<LayerStream> s(new LayerStream(std::move(*got), layer, index, bar, reported));
     TRY(s->assemble(ctx, layer));
     return s;
   }
@@ -240,8 +282,9 @@ public:
   }
 
 private:
-  LayerStream(transport::BlobStream source, const manifest::Descriptor& layer, BlobProgress& bar, int64_t& reported)
-      : m_source(std::move(source)), m_verify(*m_source.reader, layer.digest, m_source.size),
+  LayerStream(transport::BlobStream source, const manifest::Descriptor& layer, size_t index, BlobProgress& bar,
+              int64_t& reported)
+      : m_index(index), m_source(std::move(source)), m_verify(*m_source.reader, layer.digest, m_source.size),
         m_counted(m_verify, bar, reported), m_peek(m_counted) {}
 
   Status assemble(const LayerContext& ctx, const manifest::Descriptor& layer) {
@@ -254,11 +297,14 @@ private:
       m_input = &m_tee.emplace(m_peek, m_diff->pipe());
     }
     m_step = plan_compression(ctx, layer, detected);
-    TRY(build_transform(m_step, *m_input, detected, ctx.c.opts, m_chain));
+    TransformInput in{detected, layer.digest, std::nullopt};
+    if (m_index < ctx.config_diff_ids.size()) in.diff_id = ctx.config_diff_ids[m_index];
+    TRY(build_transform(m_step, *m_input, in, ctx.c.opts, ctx.compress_threads, m_chain));
     m_annotated.emplace(m_chain.empty() ? *m_input : *m_chain.back());
     return {};
   }
 
+  size_t m_index;
   transport::BlobStream m_source;
   VerifyingReader m_verify;
   CountingReader m_counted;
@@ -274,10 +320,11 @@ private:
 // Streams one layer to the destination. The first attempt's chain is opened here (its
 // compression step decides what the destination is told); a destination that restarts a
 // failed upload (docker://: 503 on PATCH, a reset) gets a freshly opened chain each time.
-Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descriptor& layer, BlobProgress& bar) {
+Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descriptor& layer, size_t index,
+                                 BlobProgress& bar) {
   Copier& c = ctx.c;
   int64_t reported = 0;
-  TRY_ASSIGN(std::unique_ptr<LayerStream> current, LayerStream::open(ctx, layer, bar, reported));
+  TRY_ASSIGN(std::unique_ptr<LayerStream> current, LayerStream::open(ctx, layer, index, bar, reported));
   transport::BlobInfo put_info = blob_info(layer);
   put_info.size = current->source_size();
   put_info.urls.clear();
@@ -289,7 +336,7 @@ Result<CopiedLayer> stream_layer(const LayerContext& ctx, const manifest::Descri
   auto reopen = [&]() -> Result<ReaderPtr> {
     if (!first) {
       current.reset();
-      TRY_ASSIGN(current, LayerStream::open(ctx, layer, bar, reported));
+      TRY_ASSIGN(current, LayerStream::open(ctx, layer, index, bar, reported));
     }
     first = false;
     return ReaderPtr(std::make_unique<BorrowedReader>(*current));
@@ -321,7 +368,7 @@ std::unique_ptr<BlobProgress> claim_layer(const LayerContext& ctx, const manifes
   return ctx.c.progress.start_blob("blob", layer.digest, layer.size);
 }
 
-Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descriptor& layer,
+Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descriptor& layer, size_t index,
                                std::unique_ptr<BlobProgress> bar) {
   Copier& c = ctx.c;
   if (is_foreign_skip(ctx, layer)) {
@@ -346,7 +393,7 @@ Result<CopiedLayer> copy_layer(const LayerContext& ctx, const manifest::Descript
       }
     }
   }
-  TRY_ASSIGN(auto out, stream_layer(ctx, layer, *bar));
+  TRY_ASSIGN(auto out, stream_layer(ctx, layer, index, *bar));
   bar->finish(false);
   return out;
 }
@@ -393,7 +440,7 @@ Result<std::vector<CopiedLayer>> copy_layers(const LayerContext& ctx, const mani
   parallel_for(
       m.layers.size(), ctx.c.parallelism, [&](size_t i) { return claim_layer(ctx, m.layers[i]); },
       [&](size_t i, std::unique_ptr<BlobProgress> bar) {
-        results[i] = copy_layer(ctx, m.layers[i], std::move(bar));
+        results[i] = copy_layer(ctx, m.layers[i], i, std::move(bar));
         return results[i]->has_value();
       });
   ctx.c.progress.end_group();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "hoist/copy/engine.hpp"
+#include "hoist/manifest/config.hpp"
 #include "hoist/util/strings.hpp"
 
 namespace hoist::copy::detail {
@@ -53,6 +54,20 @@ Status check_dest_digest(Copier& c, const std::string& bytes) {
   if (!top) return fail(top.error().wrap("computing digest of source image's manifest"));
   if (!*top) return fail(ErrorKind::invalid_input, "Digest of source image's manifest would not match destination reference");
   return {};
+}
+
+// The config's diff_ids when they can be trusted to pair with the manifest's layers.
+std::vector<Digest> config_diff_ids(const ImageCopy& ic) {
+  std::vector<Digest> out;
+  if (!ic.config || ic.config->empty() || manifest::is_schema1_type(ic.src.mime)) return out;
+  auto cfg = manifest::parse_config(*ic.config);
+  if (!cfg || cfg->diff_ids.size() != ic.parsed.layers.size()) return out;
+  for (const auto& text : cfg->diff_ids) {
+    auto d = Digest::parse(text);
+    if (!d) return {};
+    out.push_back(*d);
+  }
+  return out;
 }
 
 bool layer_digests_differ(const manifest::ImageManifest& m, const std::vector<CopiedLayer>& layers) {
@@ -220,7 +235,9 @@ Result<SingleResult> copy_single(Copier& c, const std::optional<Digest>& instanc
   }
 
   LayerContext lctx{c, manifest::normalize_registry_mime(ic.src.mime), ic.cannot_modify_reason.empty(),
-                    ic.diff_ids_needed, c.opts.force_compression_format};
+                    ic.diff_ids_needed, c.opts.force_compression_format, 1, {}};
+  lctx.compress_threads = ic.parsed.layers.size() == 1 || c.parallelism <= 1 ? 2 : 1;
+  lctx.config_diff_ids = config_diff_ids(ic);
   TRY_ASSIGN(ic.layers, copy_layers(lctx, ic.parsed));
   ic.layers_changed = layer_digests_differ(ic.parsed, ic.layers);
   TRY_ASSIGN(SingleResult result, write_with_fallbacks(ic));

@@ -5,6 +5,10 @@
         proxy.status(429, r"/manifests/", retry_after="1")         # 1st matching request: 429
         proxy.status(503, r"/blobs/uploads/", method="POST")       # 1st matching POST: 503
         proxy.corrupt(r"/blobs/sha256:", offset=5)                  # 1st matching GET: byte 5 flipped
+        proxy.delay(r"/manifests/", seconds=0.5)                   # every matching request: answered 0.5 s late
+        proxy.throttle(r"/blobs/sha256:", chunk=16384, seconds=0.02) # every matching GET: body trickles out
+        rule = proxy.stall(r"/blobs/sha256:abc", after_bytes=1000)  # 1st matching GET: 1000 bytes, then hangs
+        rule.reached.wait(10); ...; rule.release()                 #   until released (or the proxy exits)
         run(["skopeo", "copy", "--src-tls-verify=false", f"docker://{proxy.host}/a/b:t", ...])
         rule.hits / proxy.requests                                 # what happened
 
@@ -18,6 +22,7 @@ import re
 import socket
 import struct
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,14 +30,21 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 
 
 class Rule:
-    """One fault: kind is "status", "reset" or "corrupt"."""
+    """One fault: kind is "status", "reset", "corrupt", "delay", "throttle" or "stall"."""
 
     def __init__(self, kind, path, method=None, count=1, status=None, retry_after=None, after_bytes=0,
-                 offset=None, body=None):
+                 offset=None, body=None, seconds=0.0, chunk=None):
         self.kind, self.path, self.method, self.count = kind, re.compile(path), method, count
         self.body = body
         self.status, self.retry_after, self.after_bytes, self.offset = status, retry_after, after_bytes, offset
+        self.seconds, self.chunk = seconds, chunk
         self.hits = 0
+        self.reached = threading.Event()   # stall: set once a stalled response sent its first bytes
+        self.released = threading.Event()  # stall: set by release(); stalled responses then finish
+
+    def release(self):
+        """stall: let every stalled response (and later matches) send the rest of the body."""
+        self.released.set()
 
     def take(self, method, path):
         """True (and counts a hit) when this rule fires for the request."""
@@ -68,6 +80,9 @@ class FaultProxy:
         return self
 
     def __exit__(self, *exc):
+        with self.lock:
+            for rule in self.rules:
+                rule.release()
         self._server.shutdown()
         self._server.server_close()
         return False
@@ -86,6 +101,19 @@ class FaultProxy:
 
     def corrupt(self, path, offset=None, method="GET", count=1):
         return self.add_rule(Rule("corrupt", path, method, count, offset=offset))
+
+    def delay(self, path, seconds, method=None, count=None):
+        """Matching requests are forwarded `seconds` late."""
+        return self.add_rule(Rule("delay", path, method, count, seconds=seconds))
+
+    def throttle(self, path, chunk, seconds, method="GET", count=None):
+        """Matching responses send their body `chunk` bytes at a time, sleeping `seconds` after each."""
+        return self.add_rule(Rule("throttle", path, method, count, chunk=chunk, seconds=seconds))
+
+    def stall(self, path, after_bytes, method="GET", count=1):
+        """Matching responses send the headers and `after_bytes` bytes of the body, set rule.reached,
+        then hang until rule.release() (or the proxy exits), and then send the rest."""
+        return self.add_rule(Rule("stall", path, method, count, after_bytes=after_bytes))
 
     def clear(self):
         with self.lock:
@@ -152,6 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
         rule = proxy._pick(self.command, self.path)
         if rule is not None and rule.kind == "status":
             return self._fault_status(rule)
+        if rule is not None and rule.kind == "delay":
+            time.sleep(rule.seconds)
         resp, data = self._forward(body)
         headers = resp.getheaders()
         if self.command == "HEAD":
@@ -160,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(resp.status, resp.reason, headers, b"", length=length)
         if rule is not None and rule.kind == "reset":
             return self._fault_reset(rule, resp, headers, data)
+        if rule is not None and rule.kind in ("throttle", "stall"):
+            return self._fault_slow(rule, resp, headers, data)
         if rule is not None and rule.kind == "corrupt" and data:
             i = len(data) // 2 if rule.offset is None else min(rule.offset, len(data) - 1)
             data = data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:]
@@ -178,6 +210,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(rule.status, None, headers, body)
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _fault_slow(self, rule, resp, headers, data):
+        """throttle / stall: the body goes out slowly; a client that hangs up ends it quietly."""
+        self.server.proxy._record(self.command, self.path, resp.status, rule.kind)
+        self._send(resp.status, resp.reason, headers, data)
+        try:
+            if rule.kind == "throttle":
+                step = max(1, rule.chunk or 1)
+                for i in range(0, len(data), step):
+                    self.wfile.write(data[i:i + step])
+                    self.wfile.flush()
+                    time.sleep(rule.seconds)
+                return
+            self.wfile.write(data[:rule.after_bytes])
+            self.wfile.flush()
+            rule.reached.set()
+            while not rule.released.wait(0.05):
+                pass
+            self.wfile.write(data[rule.after_bytes:])
+            self.wfile.flush()
+        except OSError:  # the client went away (e.g. it was killed)
+            self.close_connection = True
 
     def _fault_reset(self, rule, resp, headers, data):
         self.server.proxy._record(self.command, self.path, resp.status, "reset")
