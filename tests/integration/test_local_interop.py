@@ -697,6 +697,15 @@ class Errors(Base):
                 if ref != "dir:":
                     self.compare([*GLOBAL, "copy", src_ref("oci-gzip", "dir"), ref])
 
+    def test_command_timeout_applies_to_local_copies(self):
+        """--command-timeout is skopeo's context deadline: a dir:→dir: copy stops too."""
+        cs, rs, ch, rh = self.both(["--command-timeout", "1ns", *GLOBAL, "copy", src_ref("oci-gzip", "dir"), "dir:out"])
+        self.assertEqual(rs.rc, 1, rs.describe())
+        self.assertEqual(rh.rc, 1, rh.describe())
+        self.assertIn('msg="copying layer: context deadline exceeded"', rs.stderr)
+        self.assertEqual(rh.stderr, rs.stderr)
+        self.assertFalse((ch / "out" / "manifest.json").exists())
+
     def test_nonexistent_paths(self):
         missing = str(T / "does-not-exist")
         for args in (["inspect", f"dir:{missing}"], ["inspect", f"oci:{missing}"],

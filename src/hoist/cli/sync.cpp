@@ -87,6 +87,7 @@ Status copy_settings(const Invocation& inv, sync::Options& o) {
   o.copy.remove_signatures = fs.get_bool("remove-signatures");
   const Globals& g = inv.globals;
   o.copy.platform = manifest::host_platform(g.override_os, g.override_arch, g.override_variant);
+  if (g.command_timeout.count() > 0) o.copy.deadline = std::chrono::steady_clock::now() + g.command_timeout;
   if (!g.insecure_policy) {
     auto policy = copy::load_policy(g.policy.empty() ? std::nullopt : std::optional<std::string>(g.policy));
     if (!policy) return fail(policy.error().wrap("Error loading trust policy"));

@@ -69,6 +69,7 @@ Result<copy::CopyOptions> copy_options(const Globals& g, const CopyRequest& req)
   if (req.dest.docker && req.dest.docker->digest) o.dest_reference_digest = *req.dest.docker->digest;
   TRY_ASSIGN(auto check, policy_check(g, req.src));
   o.policy = std::move(check);
+  if (g.command_timeout.count() > 0) o.deadline = std::chrono::steady_clock::now() + g.command_timeout;
   return o;
 }
 #endif

@@ -4,6 +4,8 @@
 // destination needs another type, and commits only when everything succeeded.
 #pragma once
 
+#include <chrono>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -48,6 +50,9 @@ struct CopyOptions {
   // (instance = nullopt for the top level); equal bytes ⇒ "Skipping: image already
   // present at destination". Unset = no check.
   std::function<Result<transport::ManifestBytes>(const std::optional<Digest>& instance)> dest_manifest;
+  // --command-timeout: skopeo's context deadline. No layer starts after it, and blob
+  // streams fail once it has passed ("context deadline exceeded"), local copies included.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct CopyResult {

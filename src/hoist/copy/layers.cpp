@@ -46,10 +46,18 @@ Algorithm to_codec(Compression c) {
 
 // Feeds the bytes read through it into a BlobProgress. `reported` is shared by every
 // attempt of one layer, so a restarted upload does not count the same bytes twice.
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
+bool expired(const Deadline& deadline) { return deadline && std::chrono::steady_clock::now() >= *deadline; }
+
+Error deadline_exceeded() { return Error(ErrorKind::timeout, "context deadline exceeded"); }
+
 class CountingReader final : public Reader {
 public:
-  CountingReader(Reader& inner, BlobProgress& bar, int64_t& reported) : m_inner(inner), m_bar(bar), m_reported(reported) {}
+  CountingReader(Reader& inner, BlobProgress& bar, int64_t& reported, Deadline deadline)
+      : m_inner(inner), m_bar(bar), m_reported(reported), m_deadline(deadline) {}
   Result<size_t> read(std::span<std::byte> buf) override {
+    if (expired(m_deadline)) return fail(deadline_exceeded());
     TRY_ASSIGN(size_t n, m_inner.read(buf));
     m_pos += static_cast<int64_t>(n);
     if (m_pos > m_reported) {
@@ -63,6 +71,7 @@ private:
   Reader& m_inner;
   BlobProgress& m_bar;
   int64_t& m_reported;
+  Deadline m_deadline;
   int64_t m_pos = 0;
 };
 
@@ -264,7 +273,7 @@ public:
                                                    size_t index, BlobProgress& bar, int64_t& reported) {
     auto got = ctx.c.src.get_blob(blob_info(layer));
     if (!got) return fail(got.error().wrap(fmt::format("reading blob {}", layer.digest.str())));
-    std::unique_ptr<LayerStream> s(new LayerStream(std::move(*got), layer, index, bar, reported));
+    std::unique_ptr<LayerStream> s(new LayerStream(std::move(*got), layer, index, bar, reported, ctx.c.opts.deadline));
     TRY(s->assemble(ctx, layer));
     return s;
   }
@@ -283,9 +292,9 @@ public:
 
 private:
   LayerStream(transport::BlobStream source, const manifest::Descriptor& layer, size_t index, BlobProgress& bar,
-              int64_t& reported)
+              int64_t& reported, Deadline deadline)
       : m_index(index), m_source(std::move(source)), m_verify(*m_source.reader, layer.digest, m_source.size),
-        m_counted(m_verify, bar, reported), m_peek(m_counted) {}
+        m_counted(m_verify, bar, reported, deadline), m_peek(m_counted) {}
 
   Status assemble(const LayerContext& ctx, const manifest::Descriptor& layer) {
     auto prefix = m_peek.peek(compress::k_magic_size);
@@ -440,7 +449,8 @@ Result<std::vector<CopiedLayer>> copy_layers(const LayerContext& ctx, const mani
   parallel_for(
       m.layers.size(), ctx.c.parallelism, [&](size_t i) { return claim_layer(ctx, m.layers[i]); },
       [&](size_t i, std::unique_ptr<BlobProgress> bar) {
-        results[i] = copy_layer(ctx, m.layers[i], i, std::move(bar));
+        if (expired(ctx.c.opts.deadline)) results[i] = fail(deadline_exceeded().wrap("copying layer"));
+        else results[i] = copy_layer(ctx, m.layers[i], i, std::move(bar));
         return results[i]->has_value();
       });
   ctx.c.progress.end_group();
