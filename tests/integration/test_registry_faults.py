@@ -182,6 +182,27 @@ class Faults(Base):
     def test_503_once_on_put_upload(self):
         self._push_with(HOIST, lambda p: p.status(503, r"/blobs/uploads/.*digest=", method="PUT"), "p503b/x")
 
+    @hoist_only
+    def test_413_on_a_whole_blob_switches_to_chunked_upload(self):
+        """A registry behind a proxy that limits request bodies (nginx client_max_body_size):
+        the streamed PATCH of the ~3 MiB layer gets 413; hoist restarts the upload in chunks with
+        Content-Range until they fit, and the image lands intact."""
+        with FaultProxy(self.reg.url) as proxy:
+            rule = proxy.body_limit(1536 * 1024, r"/blobs/uploads/", method="PATCH")
+            r = self.tool(HOIST, *GLOBAL, "copy", "--dest-tls-verify=false", f"dir:{BIGIMG}",
+                          f"docker://{proxy.host}/chunked/x:v1")
+            self.assert_ok(r)
+            self.assertGreater(rule.hits, 0, f"no PATCH was refused: {proxy.requests}")
+            patches = [q for q in proxy.requests if q[0] == "PATCH" and q[2] == 202]
+            self.assertGreater(len(patches), 2, proxy.requests)
+        raw = util.run([SKOPEO, "inspect", "--raw", "--tls-verify=false", f"docker://{self.reg.host}/chunked/x:v1"])
+        self.assertEqual(raw.rc, 0, raw.describe())
+        self.assertEqual(raw.stdout.encode(), BUILT["big"].manifest)
+        out = self.cwd()
+        pulled = self.tool(SKOPEO, *GLOBAL, "copy", "--src-tls-verify=false", f"docker://{self.reg.host}/chunked/x:v1",
+                           "dir:out", cwd=out)
+        self.assert_ok(pulled)
+
     def test_manifest_type_rejected_falls_back(self):
         """A registry that refuses the OCI manifest type (400 MANIFEST_INVALID on the first PUT):
         both tools retry with the next candidate type (§7.4), and land the same v2s2 manifest."""

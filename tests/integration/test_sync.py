@@ -234,7 +234,7 @@ class SyncCase(unittest.TestCase):
         FaultProxy that stalls that one GET), then re-run: everything completes and verifies, no
         half image ever looks complete, and (hoist) nothing the killed run finished is fetched or
         written again."""
-        n_images, victim = 6, 5
+        n_images = 6
         src = Registry("plain").start()
         self.addCleanup(src.stop)
         manifests = {}
@@ -245,6 +245,11 @@ class SyncCase(unittest.TestCase):
             with open(os.path.join(path, "manifest.json"), "rb") as f:
                 manifests[i] = json.loads(f.read())
         digests = {i: manifest_digest(src, "big/app:t%d" % i) for i in range(n_images)}
+        # The victim is the tag listed last: skopeo 1.9.3 (sequential, no --jobs) copies tags in
+        # the registry's list order (directory order, not sorted), so it is its last image too.
+        listed = util.run([SKOPEO, "list-tags", *src.tls_flags(), "docker://%s/big/app" % src.host])
+        self.assertEqual(listed.rc, 0, listed.describe())
+        victim = int(json.loads(listed.stdout)["Tags"][-1][1:])
         victim_layers = [d["digest"] for d in manifests[victim]["layers"]]
         done_layers, stalled_layer = victim_layers[:-1], victim_layers[-1]
         stalled_size = manifests[victim]["layers"][-1]["size"]
@@ -253,8 +258,6 @@ class SyncCase(unittest.TestCase):
         stall = proxy.stall(r"/v2/big/app/blobs/%s$" % stalled_layer, after_bytes=stalled_size // 2)
 
         out = self.path("out")
-        # All tags of one repository: skopeo (sequential, no --jobs in 1.9.3) copies them in
-        # list-tags order, so the victim (last tag) is the last image for both tools.
         jobs = [] if HOIST_IS_SKOPEO else ["--jobs", "3"]
         args = [HOIST, *GLOBAL, "sync", "--src", "docker", "--dest", "dir", *jobs, "--src-tls-verify=false",
                 "%s/big/app" % proxy.host, out]

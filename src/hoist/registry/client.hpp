@@ -152,6 +152,8 @@ private:
   Result<std::optional<std::string>> authorization(const std::optional<Scope>& extra);
   Result<http::StreamPtr> send_once(const Call& call);
   Result<UploadResult> upload_once(const BodySource& source, int64_t size, const std::optional<Digest>& digest);
+  Result<UploadResult> upload_chunked(const BodySource& source, const std::optional<Digest>& digest, size_t chunk);
+  Result<UploadResult> finish_upload(const std::string& loc, const Digest& digest, int64_t size);
   Result<std::string> start_upload(const std::optional<Scope>& extra);
 
   std::shared_ptr<Client> m_client;

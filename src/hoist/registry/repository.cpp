@@ -272,8 +272,49 @@ Result<UploadResult> Repository::upload_once(const BodySource& source, int64_t s
   TRY_ASSIGN(auto resp, send_buffered(patch, 1u << 20));
   if (!success_status(resp.status)) return fail(response_to_error(resp).wrap("uploading layer chunked"));
   TRY_ASSIGN(loc, location(resp, "determining upload URL"));
-  Digest final_digest = digest ? *digest : counting->digest();
+  return finish_upload(loc, digest ? *digest : counting->digest(), counting->count());
+}
 
+// Reads until `buf` is full or the stream ends.
+static Result<size_t> read_full(Reader& r, std::string& buf) {
+  size_t got = 0;
+  while (got < buf.size()) {
+    TRY_ASSIGN(size_t n, r.read(std::span<std::byte>(reinterpret_cast<std::byte*>(buf.data()) + got, buf.size() - got)));
+    if (n == 0) break;
+    got += n;
+  }
+  return got;
+}
+
+// For a registry that refuses a whole blob in one request (413 from a proxy's body limit):
+// PATCHes of `chunk` bytes with Content-Range (distribution's chunked upload), then the PUT.
+// Memory: one chunk.
+Result<UploadResult> Repository::upload_chunked(const BodySource& source, const std::optional<Digest>& digest,
+                                                size_t chunk) {
+  TRY_ASSIGN(std::string loc, start_upload(std::nullopt));
+  TRY_ASSIGN(ReaderPtr raw, source());
+  CountingReader counting(std::move(raw), !digest);
+  std::string buf(chunk, '\0');
+  uint64_t offset = 0;
+  for (;;) {
+    TRY_ASSIGN(size_t n, read_full(counting, buf));
+    if (n == 0) break;
+    Call patch;
+    patch.method = "PATCH";
+    patch.target = loc;
+    patch.headers.push_back({"Content-Type", "application/octet-stream"});
+    patch.headers.push_back({"Content-Range", fmt::format("{}-{}", offset, offset + n - 1)});
+    patch.body_bytes = buf.substr(0, n);
+    TRY_ASSIGN(auto resp, send_buffered(patch, 1u << 20));
+    if (!success_status(resp.status)) return fail(response_to_error(resp).wrap("uploading layer chunked"));
+    TRY_ASSIGN(loc, location(resp, "determining upload URL"));
+    offset += n;
+    if (n < chunk) break;
+  }
+  return finish_upload(loc, digest ? *digest : counting.digest(), counting.count());
+}
+
+Result<UploadResult> Repository::finish_upload(const std::string& loc, const Digest& final_digest, int64_t size) {
   TRY_ASSIGN(auto url, http::parse_url(loc));
   http::QueryValues q = http::parse_query(url.query);
   std::erase_if(q, [](const auto& kv) { return kv.first == "digest"; });
@@ -287,15 +328,26 @@ Result<UploadResult> Repository::upload_once(const BodySource& source, int64_t s
   if (done.status != 201)
     return fail(response_to_error(done).wrap(fmt::format("uploading layer to {}", put.target)));
   log::debug(fmt::format("Upload of layer {} complete", final_digest.str()));
-  return UploadResult{final_digest, counting->count()};
+  return UploadResult{final_digest, size};
 }
+
+constexpr size_t k_first_chunk = 16u << 20;
+constexpr size_t k_min_chunk = 1u << 20;
 
 Result<UploadResult> Repository::upload_blob(const BodySource& source, bool reopenable, int64_t size,
                                              const std::optional<Digest>& digest) {
+  size_t chunk = 0; // 0: one streamed PATCH; else chunked, after a 413 (halved on each 413)
   for (int attempt = 1;; ++attempt) {
-    auto r = upload_once(source, size, digest);
+    auto r = chunk ? upload_chunked(source, digest, chunk) : upload_once(source, size, digest);
     if (r) return r;
     const Error& e = r.error();
+    if (e.http_status == 413 && reopenable && (chunk == 0 || chunk > k_min_chunk)) {
+      chunk = chunk == 0 ? k_first_chunk : std::max(k_min_chunk, chunk / 2);
+      log::info(fmt::format("The registry refused the upload as too large ({}), sending it in chunks of {} bytes",
+                            e.what(), chunk));
+      --attempt; // not a retry of a transient failure
+      continue;
+    }
     bool transient = http::is_transient_error(e) || (e.http_status != 0 && retryable_status(e.http_status));
     if (!reopenable || !transient || attempt >= m_policy.max_attempts(e.http_status == 429)) return r;
     Millis delay = m_policy.backoff(attempt, e.http_status == 429);

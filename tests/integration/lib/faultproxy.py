@@ -115,13 +115,20 @@ class FaultProxy:
         then hang until rule.release() (or the proxy exits), and then send the rest."""
         return self.add_rule(Rule("stall", path, method, count, after_bytes=after_bytes))
 
+    def body_limit(self, limit, path, method=None):
+        """Like a front proxy's client_max_body_size: matching requests with a body over `limit`
+        bytes get 413 (every time); rule.hits counts the refusals."""
+        return self.add_rule(Rule("limit", path, method, None, after_bytes=limit))
+
     def clear(self):
         with self.lock:
             self.rules = []
 
-    def _pick(self, method, path):
+    def _pick(self, method, path, body_len=0):
         with self.lock:
             for rule in self.rules:
+                if rule.kind == "limit" and body_len <= rule.after_bytes:
+                    continue
                 if rule.take(method, path):
                     return rule
         return None
@@ -177,9 +184,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _proxy(self):
         proxy = self.server.proxy
         body = self._read_body()
-        rule = proxy._pick(self.command, self.path)
+        rule = proxy._pick(self.command, self.path, len(body or b""))
         if rule is not None and rule.kind == "status":
             return self._fault_status(rule)
+        if rule is not None and rule.kind == "limit":
+            page = b"<html><head><title>413 Request Entity Too Large</title></head></html>\r\n"
+            proxy._record(self.command, self.path, 413, "limit")
+            self.close_connection = True
+            self._send(413, "Request Entity Too Large", [("Content-Type", "text/html")], page)
+            return self.wfile.write(page)
         if rule is not None and rule.kind == "delay":
             time.sleep(rule.seconds)
         resp, data = self._forward(body)
