@@ -296,6 +296,10 @@ class SyncCase(unittest.TestCase):
         self.assertEqual(at_kill, others)
         self.assertNotIn("manifest.json", os.listdir(vdir))
         self.assertFalse(os.path.exists(blob_file(vdir, stalled_layer)), "a half blob has its final name")
+        partial = [n for n in os.listdir(vdir) if n.startswith("dir-put-blob")]
+        self.assertTrue(partial, os.listdir(vdir))  # the half-written layer, under a temporary name
+        for n in partial:
+            self.assertLess(os.path.getsize(os.path.join(vdir, n)), stalled_size, n)
         for d in at_kill:
             verify_dir_image(self, os.path.join(out, d))
         before = stat_snapshot(out)
@@ -326,7 +330,7 @@ class SyncCase(unittest.TestCase):
         kept = [os.path.join(d, n) for d in others for n in os.listdir(os.path.join(out, d))]
         kept += [os.path.join("app:t%d" % victim, x.split(":")[1]) for x in done_layers]
         for rel in kept:
-            self.assertEqual(after.get(rel), before[rel], rel)
+            self.assertEqual(after.get(rel), before.get(rel), rel)
         self.assertEqual(r.stdout.count("Skipping: image already present at destination"), n_images - 1, r.stdout)
 
     # ---- registry destination: the cheap no-op ---------------------------------------

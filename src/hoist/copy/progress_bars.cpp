@@ -1,6 +1,9 @@
 // Terminal progress: one bar per blob in the current group, redrawn in place by a
 // render thread (skopeo uses mpb with width 40). Completed bars show
 // "Copying blob <12 hex> done" or "… skipped: already exists", like skopeo's.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -36,21 +39,38 @@ struct Bar {
   Clock::time_point started = Clock::now();
 };
 
-std::string render(const Bar& b) {
+std::string bar_of(uint64_t cur, int64_t total, int width) {
+  int filled = static_cast<int>(static_cast<double>(cur) / static_cast<double>(total) * width);
+  filled = std::min(filled, width);
+  return std::string(static_cast<size_t>(filled), '=') + (filled < width ? ">" : "") +
+         std::string(static_cast<size_t>(std::max(0, width - filled - 1)), '-');
+}
+
+// One line that fits in `columns - 1` (a full-width line would wrap and break the
+// redraw): the bar shrinks first, then the speed goes, then the bar.
+std::string render(const Bar& b, int columns) {
   int state = b.state.load();
   if (state == 1) return b.prefix + " done";
   if (state == 2) return b.prefix + " skipped: already exists";
   uint64_t cur = b.current.load();
   double secs = std::chrono::duration<double>(Clock::now() - b.started).count();
-  std::string speed = secs > 0 ? human_size(static_cast<double>(cur) / secs) + "/s" : "";
-  if (b.total <= 0) return fmt::format("{} {} | {}", b.prefix, human_size(static_cast<double>(cur)), speed);
-  constexpr int width = 38;
-  int filled = static_cast<int>(static_cast<double>(cur) / static_cast<double>(b.total) * width);
-  filled = std::min(filled, width);
-  std::string bar = std::string(static_cast<size_t>(filled), '=') + (filled < width ? ">" : "") +
-                    std::string(static_cast<size_t>(std::max(0, width - filled - 1)), '-');
-  return fmt::format("{} [{}] {} / {} | {}", b.prefix, bar, human_size(static_cast<double>(cur)),
-                     human_size(static_cast<double>(b.total)), speed);
+  std::string speed = secs > 0 ? " | " + human_size(static_cast<double>(cur) / secs) + "/s" : "";
+  std::string sizes = human_size(static_cast<double>(cur));
+  if (b.total > 0) sizes += " / " + human_size(static_cast<double>(b.total));
+  int room = columns - 1 - static_cast<int>(b.prefix.size() + 1 + sizes.size());
+  if (room - static_cast<int>(speed.size()) < 3 + 10) speed.clear();
+  room -= static_cast<int>(speed.size()) + 3; // " [" and "] "
+  std::string line = b.total > 0 && room >= 10
+                         ? fmt::format("{} [{}] {}{}", b.prefix, bar_of(cur, b.total, std::min(room, 38)), sizes, speed)
+                         : fmt::format("{} {}{}", b.prefix, sizes, speed);
+  if (columns > 1 && line.size() >= static_cast<size_t>(columns)) line.resize(static_cast<size_t>(columns - 1));
+  return line;
+}
+
+int terminal_columns(std::FILE* out) {
+  winsize ws{};
+  if (::ioctl(::fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
 }
 
 class BarHandle final : public BlobProgress {
@@ -118,7 +138,8 @@ private:
   void draw() {
     std::string frame;
     if (m_drawn > 0) frame += fmt::format("\x1b[{}A", m_drawn);
-    for (const auto& b : m_bars) frame += "\x1b[2K" + render(*b) + "\n";
+    int columns = terminal_columns(m_out);
+    for (const auto& b : m_bars) frame += "\x1b[2K" + render(*b, columns) + "\n";
     m_drawn = m_bars.size();
     fmt::print(m_out, "{}", frame);
     std::fflush(m_out);
