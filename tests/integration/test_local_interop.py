@@ -596,6 +596,21 @@ class Inspect(Base):
         self.assert_ok(r)
         self.assertEqual(r.stdout, want)
 
+    @hoist_only
+    def test_inspect_format_escapes_inside_actions(self):
+        """skopeo turns the two characters \\n into a newline everywhere, which breaks
+        `{{"\\n"}}` and `{{join .Layers "\\n"}}` (unterminated quoted string); hoist leaves
+        actions to Go's string escapes. The result equals skopeo's range-based spelling."""
+        ref = src_ref("oci-gzip", "dir")
+        r = self.run_tool(HOIST, ["inspect", "--format", '{{.Os}}{{"\\n"}}{{join .Layers "\\n"}}', ref], self.work)
+        self.assert_ok(r)
+        s = self.run_tool(SKOPEO, ["inspect", "--format", "{{.Os}}\\n{{range $i, $l := .Layers}}{{if $i}}\\n{{end}}{{$l}}{{end}}",
+                                   ref], self.work)
+        self.assert_ok(s)
+        self.assertEqual(r.stdout, s.stdout)
+        bad = self.run_tool(SKOPEO, ["inspect", "--format", '{{"\\n"}}', ref], self.work)
+        self.assertIn("unterminated quoted string", bad.stderr)
+
     def test_manifest_digest(self):
         for name in FIXTURE_NAMES:
             img = BUILT[name]

@@ -947,13 +947,29 @@ bool is_json_format(std::string_view format) {
   return std::regex_match(format.begin(), format.end(), re);
 }
 
+// podman's escapedReplacer turns the two characters \t and \n into a tab and a newline — but
+// skopeo applies it inside {{ }} too, which breaks `{{"\n"}}` and `{{join .Layers "\n"}}`
+// ("unterminated quoted string"). hoist replaces them outside actions only; inside, Go's
+// own string escapes already mean the same, so those formats print what users expect.
+static std::string unescape_outside_actions(std::string_view format) {
+  std::string out;
+  bool in_action = false;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (!in_action && format.compare(i, 2, "{{") == 0) in_action = true;
+    else if (in_action && format.compare(i, 2, "}}") == 0) in_action = false;
+    if (!in_action && format[i] == '\\' && i + 1 < format.size() && (format[i + 1] == 'n' || format[i + 1] == 't')) {
+      out += format[++i] == 'n' ? '\n' : '\t';
+      continue;
+    }
+    out += format[i];
+  }
+  return out;
+}
+
 Result<std::string> format_report(std::string_view name, std::string_view format, const nlohmann::ordered_json& data,
                                   const TypeHints& hints) {
   if (starts_with(format, "table ")) return fail(ErrorKind::unsupported, "table formats are not supported by hoist yet");
-  std::string text(format);
-  for (auto [from, to] : {std::pair<const char*, const char*>{"\\t", "\t"}, {"\\n", "\n"}}) {
-    for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + 1)) text.replace(pos, 2, to);
-  }
+  std::string text = unescape_outside_actions(format);
   if (!ends_with(text, "\n")) text += "\n";
   static const std::regex ranges(R"(\{\{\s*range\s*\.\s*\}\}[\s\S]*\{\{\s*end\s*-?\s*\}\})");
   if (!std::regex_search(text, ranges)) text = "{{range .}}" + text + "{{end -}}";
