@@ -412,8 +412,12 @@ class SyncCase(unittest.TestCase):
             for ref, digest in self.digests.items():
                 repo, tag = ref.split(":")
                 self.assertIn(tag, tags(dest, repo))
-                if self.kinds[ref] == "oci":  # Docker manifests were converted to OCI in the layout
-                    self.assertEqual(manifest_digest(dest, ref), digest, ref)
+                # Docker images are OCI in the layout, but their original manifests ride along
+                self.assertEqual(manifest_digest(dest, ref), digest, (ref, self.kinds[ref]))
+        for ref in self.digests:  # and every image of the layout is still plain OCI to skopeo
+            r = util.run([SKOPEO, "inspect", "--raw", "oci:%s:%s/%s" % (layout, self.reg.host, ref)])
+            self.assertEqual(r.rc, 0, r.describe())
+            self.assertIn('"application/vnd.oci.image.', r.stdout)
 
     def test_dest_oci_shares_blobs_and_uses_dir_names(self):
         layout = self.path("layout")

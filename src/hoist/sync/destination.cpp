@@ -120,15 +120,6 @@ private:
   transport::oci::LayoutRef m_ref;
 };
 
-std::string state_path(const std::string& layout) { return transport::go_join_path({layout, "hoist-sync.json"}); }
-
-nlohmann::json read_state(const std::string& layout) {
-  auto text = fs::read_file(state_path(layout), 16u << 20);
-  if (!text) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  return j.is_object() ? j : nlohmann::json::object();
-}
-
 // The recorded source of the named image, and the image itself still complete.
 bool OciProbe::copied_from(const Digest& source) {
   auto state = read_state(m_ref.dir);
@@ -141,6 +132,15 @@ bool OciProbe::copied_from(const Digest& source) {
 }
 
 } // namespace
+
+std::string state_path(const std::string& layout) { return transport::go_join_path({layout, "hoist-sync.json"}); }
+
+nlohmann::json read_state(const std::string& layout) {
+  auto text = fs::read_file(state_path(layout), 16u << 20);
+  if (!text) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
 
 Status record_oci_source(const ImageName& dest, const Digest& source) {
   transport::oci::LayoutRef ref{dest.path, dest.ref, -1};

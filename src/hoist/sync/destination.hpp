@@ -4,6 +4,8 @@
 // dir/oci), and per-blob presence probes for the dry-run plan.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,6 +51,9 @@ public:
 // a layout, sync records ref → source manifest digest in LAYOUT/hoist-sync.json (written
 // atomically; callers serialize), so a later run can still skip the unchanged image.
 Status record_oci_source(const reference::ImageName& dest, const Digest& source);
+// LAYOUT/hoist-sync.json and its contents ({} when absent or unreadable).
+std::string state_path(const std::string& layout);
+nlohmann::json read_state(const std::string& layout);
 
 std::unique_ptr<DestinationProbe> make_probe(const reference::ImageName& dest, const transport::Context& ctx);
 

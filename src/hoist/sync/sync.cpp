@@ -16,6 +16,7 @@
 #include "hoist/registry/retry.hpp"
 #include "hoist/sync/blob_gate.hpp"
 #include "hoist/sync/image_progress.hpp"
+#include "hoist/sync/oci_originals.hpp"
 #include "hoist/sync/plan.hpp"
 #include "hoist/transport/all/open.hpp"
 #include "hoist/transport/local_path.hpp"
@@ -166,24 +167,27 @@ Result<transport::DestinationPtr> Runner::open_destination(const Job& job) {
 Result<JobResult> Runner::copy_job(const Job& job, ImageProgress& progress) {
   JobResult out;
   TRY(with_retry(job.group->ctx, [&]() -> Status {
-    auto src = transport::all::open_source(job.src.name, job.group->ctx);
-    if (!src) return fail(src.error().wrap("initializing source " + job.src.name.str()));
-    TRY_ASSIGN(bool present, already_present(**src, job));
+    auto opened = transport::all::open_source(job.src.name, job.group->ctx);
+    if (!opened) return fail(opened.error().wrap("initializing source " + job.src.name.str()));
+    auto src = with_original_manifests(std::move(*opened), job.src.name);
+    TRY_ASSIGN(bool present, already_present(*src, job));
     if (present) {
       progress.line("Skipping: image already present at destination");
-      TRY_ASSIGN(auto digest, expected_digest(**src, m_o.all, m_o.copy.platform));
+      TRY_ASSIGN(auto digest, expected_digest(*src, m_o.all, m_o.copy.platform));
       out.outcome = Outcome::skipped;
       out.digest = digest.str();
       return {};
     }
     TRY_ASSIGN(auto dest, open_destination(job));
     auto options = copy_options(job);
-    TRY_ASSIGN(auto result, copy::copy_image(**src, *dest, options, progress));
+    TRY_ASSIGN(auto result, copy::copy_image(*src, *dest, options, progress));
     if (job.dest.transport == reference::Transport::oci) {
-      TRY_ASSIGN(auto source_digest, expected_digest(**src, m_o.all, m_o.copy.platform));
+      TRY_ASSIGN(auto source_digest, expected_digest(*src, m_o.all, m_o.copy.platform));
       std::lock_guard lock(m_commit_mutex);
       if (auto st = record_oci_source(job.dest, source_digest); !st)
         log::warning("recording the source of " + job.dest.str() + ": " + st.error().what());
+      else if (auto kept = keep_original_manifests(*src, job.dest, m_o.all); !kept)
+        log::warning("keeping the original manifest of " + job.dest.str() + ": " + kept.error().what());
     }
     out.outcome = Outcome::copied;
     out.digest = result.manifest_digest.str();
@@ -198,10 +202,11 @@ Result<JobResult> Runner::plan_job(const Job& job) {
   JobResult out;
   ImagePlan plan;
   TRY(with_retry(job.group->ctx, [&]() -> Status {
-    auto src = transport::all::open_source(job.src.name, job.group->ctx);
-    if (!src) return fail(src.error().wrap("initializing source " + job.src.name.str()));
+    auto opened = transport::all::open_source(job.src.name, job.group->ctx);
+    if (!opened) return fail(opened.error().wrap("initializing source " + job.src.name.str()));
+    auto src = with_original_manifests(std::move(*opened), job.src.name);
     auto probe = make_probe(job.dest, m_o.dest_ctx);
-    TRY_ASSIGN(plan, plan_image(**src, *probe, m_o.all, m_o.copy.platform));
+    TRY_ASSIGN(plan, plan_image(*src, *probe, m_o.all, m_o.copy.platform));
     return {};
   }));
   out.outcome = plan.up_to_date ? Outcome::skipped : Outcome::copied;

@@ -9,6 +9,8 @@
         proxy.throttle(r"/blobs/sha256:", chunk=16384, seconds=0.02) # every matching GET: body trickles out
         rule = proxy.stall(r"/blobs/sha256:abc", after_bytes=1000)  # 1st matching GET: 1000 bytes, then hangs
         rule.reached.wait(10); ...; rule.release()                 #   until released (or the proxy exits)
+        rule = proxy.redirect(r"/blobs/sha256:", "http://127.0.0.1:OTHER") # every matching GET: 307 to OTHER + path
+        rule.headers                                               #   request headers of the redirected requests
         run(["skopeo", "copy", "--src-tls-verify=false", f"docker://{proxy.host}/a/b:t", ...])
         rule.hits / proxy.requests                                 # what happened
 
@@ -30,12 +32,14 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 
 
 class Rule:
-    """One fault: kind is "status", "reset", "corrupt", "delay", "throttle" or "stall"."""
+    """One fault: kind is "status", "reset", "corrupt", "delay", "throttle", "stall" or "redirect"."""
 
     def __init__(self, kind, path, method=None, count=1, status=None, retry_after=None, after_bytes=0,
-                 offset=None, body=None, seconds=0.0, chunk=None):
+                 offset=None, body=None, seconds=0.0, chunk=None, location=None):
         self.kind, self.path, self.method, self.count = kind, re.compile(path), method, count
         self.body = body
+        self.location = location   # redirect: base URL the request path is appended to
+        self.headers = []          # redirect: [{name: value}] of each redirected request
         self.status, self.retry_after, self.after_bytes, self.offset = status, retry_after, after_bytes, offset
         self.seconds, self.chunk = seconds, chunk
         self.hits = 0
@@ -120,6 +124,11 @@ class FaultProxy:
         bytes get 413 (every time); rule.hits counts the refusals."""
         return self.add_rule(Rule("limit", path, method, None, after_bytes=limit))
 
+    def redirect(self, path, location, status=307, method="GET", count=None):
+        """Matching requests are answered `status` with `Location: <location><request path>` (no
+        body, not forwarded); their request headers are appended to rule.headers."""
+        return self.add_rule(Rule("redirect", path, method, count, status=status, location=location.rstrip("/")))
+
     def clear(self):
         with self.lock:
             self.rules = []
@@ -187,6 +196,11 @@ class _Handler(BaseHTTPRequestHandler):
         rule = proxy._pick(self.command, self.path, len(body or b""))
         if rule is not None and rule.kind == "status":
             return self._fault_status(rule)
+        if rule is not None and rule.kind == "redirect":
+            with proxy.lock:
+                rule.headers.append(dict(self.headers.items()))
+            proxy._record(self.command, self.path, rule.status, "redirect")
+            return self._send(rule.status, None, [("Location", rule.location + self.path)], b"")
         if rule is not None and rule.kind == "limit":
             page = b"<html><head><title>413 Request Entity Too Large</title></head></html>\r\n"
             proxy._record(self.command, self.path, 413, "limit")
