@@ -175,6 +175,21 @@ class DockerArchiveWrite(Base):
         self.assertIn("docker-archive doesn't support modifying existing images", rh.stderr)
         self.assertEqual((ch / "out.tar").read_bytes(), b"old")
 
+    @hoist_only
+    def test_decompressed_layers_are_not_staged(self):
+        """A docker-archive stores layers uncompressed, so their size is known only after
+        decompressing. skopeo spools each one to --tmpdir first; hoist writes it straight
+        into the archive and patches the member header: with an unusable --tmpdir hoist still
+        writes skopeo's exact bytes, and skopeo fails."""
+        args = [f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:out.tar:example.com/ns/img:v1"]
+        cs, ch = self.fresh_cwds()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", *args], cs))
+        rh = self.hoist(["--tmpdir", "/nonexistent/tmp", *GLOBAL, "copy", *args], ch)
+        self.assert_ok(rh)
+        self.assertEqual((ch / "out.tar").read_bytes(), (cs / "out.tar").read_bytes())
+        rs = self.skopeo(["--tmpdir", "/nonexistent/tmp", *GLOBAL, "copy", *args], self.fresh_cwds()[0])
+        self.assertNotEqual(rs.rc, 0, "skopeo no longer spools: the premise of this test changed")
+
     def test_index_destination_is_refused(self):
         cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:out.tar:@0"])
         self.assert_same_result(rs, rh)

@@ -197,6 +197,54 @@ Status TarWriter::add_file(const TarHeader& h, Reader& content) {
   return pad(total);
 }
 
+namespace {
+
+// Moves [from, from + length) to from + delta (delta > 0), last chunk first.
+Status move_forward(RandomAccess& file, uint64_t from, uint64_t length, uint64_t delta) {
+  std::vector<std::byte> buf(k_stream_buffer);
+  uint64_t end = from + length;
+  while (end > from) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), end - from));
+    uint64_t at = end - n;
+    TRY_ASSIGN(size_t got, file.read_at(at, std::span<std::byte>(buf.data(), n)));
+    if (got != n) return fail(ErrorKind::internal, "archive/tar: short read while moving a member");
+    TRY(file.write_at(at + delta, std::span<const std::byte>(buf.data(), n)));
+    end = at;
+  }
+  return {};
+}
+
+} // namespace
+
+Status TarWriter::add_streamed(Reader& content, RandomAccess& file,
+                               const std::function<TarHeader(uint64_t size)>& final_header) {
+  uint64_t start = m_written;
+  static const std::string placeholder(tar::k_block, '\0');
+  TRY(write_raw(as_bytes(placeholder)));
+  std::vector<std::byte> buf(k_stream_buffer);
+  uint64_t total = 0;
+  for (;;) {
+    TRY_ASSIGN(size_t n, content.read(buf));
+    if (n == 0) break;
+    TRY(write_raw(std::span<const std::byte>(buf.data(), n)));
+    total += n;
+  }
+  TRY(pad(total));
+  std::string header = go_tar_header(final_header(total));
+  if (header.size() > tar::k_block) {
+    uint64_t delta = header.size() - tar::k_block;
+    TRY(move_forward(file, start + tar::k_block, m_written - start - tar::k_block, delta));
+    m_written += delta;
+  }
+  return file.write_at(start, as_bytes(header));
+}
+
+Status TarWriter::truncate_to(uint64_t offset, RandomAccess& file) {
+  TRY(file.truncate(offset));
+  m_written = offset;
+  return {};
+}
+
 Status TarWriter::add_bytes(TarHeader h, std::string_view data) {
   h.size = data.size();
   MemoryReader reader{std::string(data)};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +28,15 @@ struct TarHeader {
   int64_t mtime = 0;      // seconds since the epoch
 };
 
+// An output the writer may also read back and overwrite (a regular file).
+class RandomAccess {
+public:
+  virtual ~RandomAccess() = default;
+  virtual Status write_at(uint64_t offset, std::span<const std::byte> data) = 0;
+  virtual Result<size_t> read_at(uint64_t offset, std::span<std::byte> buf) = 0;
+  virtual Status truncate(uint64_t size) = 0;
+};
+
 class TarWriter {
 public:
   explicit TarWriter(Writer& out) : m_out(out) {}
@@ -35,6 +45,13 @@ public:
   // that many ("Size mismatch when copying NAME, expected N, got M").
   Status add_file(const TarHeader& h, Reader& content);
   Status add_bytes(TarHeader h, std::string_view data);
+  // A member whose size (and name) is known only after its content, written without a
+  // temporary copy: a placeholder header, the content, then `final_header(size)` written
+  // over the placeholder through `file`; a longer final header (PAX, for sizes of 8 GiB
+  // and more) moves the content forward in place. The bytes equal add_file()'s.
+  Status add_streamed(Reader& content, RandomAccess& file, const std::function<TarHeader(uint64_t size)>& final_header);
+  // Drops everything written after `offset` (a member that turned out to be a duplicate).
+  Status truncate_to(uint64_t offset, RandomAccess& file);
   // Header-only members (directories, symlinks).
   Status add_header_only(const TarHeader& h);
   // The end-of-archive marker: two zero blocks.

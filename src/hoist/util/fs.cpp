@@ -86,6 +86,36 @@ Status TempFile::write(std::span<const std::byte> data) {
   return {};
 }
 
+Status TempFile::write_at(uint64_t offset, std::span<const std::byte> data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pwrite(m_fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(os_error("write", m_path, errno));
+    done += static_cast<size_t>(n);
+  }
+  if (::lseek(m_fd, 0, SEEK_END) < 0) return fail(os_error("seek", m_path, errno));
+  return {};
+}
+
+Result<size_t> TempFile::read_at(uint64_t offset, std::span<std::byte> buf) {
+  size_t done = 0;
+  while (done < buf.size()) {
+    ssize_t n = ::pread(m_fd, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(os_error("read", m_path, errno));
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
+Status TempFile::truncate(uint64_t size) {
+  if (::ftruncate(m_fd, static_cast<off_t>(size)) != 0) return fail(os_error("truncate", m_path, errno));
+  if (::lseek(m_fd, 0, SEEK_END) < 0) return fail(os_error("seek", m_path, errno));
+  return {};
+}
+
 Status TempFile::commit(const stdfs::path& final_path) {
   if (::close(std::exchange(m_fd, -1)) != 0) return fail(os_error("close", m_path, errno));
   if (::rename(m_path.c_str(), final_path.c_str()) != 0) return fail(os_error("rename", final_path, errno));

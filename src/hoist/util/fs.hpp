@@ -34,6 +34,10 @@ public:
   ~TempFile() override;
 
   Status write(std::span<const std::byte> data) override;
+  // Positional access to what was written; write() keeps appending at the end.
+  Status write_at(uint64_t offset, std::span<const std::byte> data);
+  Result<size_t> read_at(uint64_t offset, std::span<std::byte> buf);
+  Status truncate(uint64_t size);
   Status commit(const stdfs::path& final_path);
   const stdfs::path& path() const { return m_path; }
 

@@ -6,6 +6,9 @@
 Modes:
   plain     HTTP, no auth
   tls       HTTPS with a per-run CA; reg.ca_dir holds only ca.crt (use as --cert-dir / certs.d)
+  mtls      tls that also requires a client certificate signed by the same CA (http.tls.clientcas);
+            reg.client_dir holds ca.crt + client.cert + client.key (tls_flags() use it), reg.ca_dir
+            still only ca.crt (a client without a certificate)
   htpasswd  HTTP basic auth (bcrypt htpasswd); users={"name": "password"}
   token     bearer tokens from tokenserver.py; users={"name": ("password", ["pull", "push", "delete"])}
             (plain passwords mean every action). Default users: see DEFAULT_TOKEN_USERS.
@@ -69,6 +72,21 @@ def make_ca_and_server_cert(d):
     return ca_crt, crt, key
 
 
+def make_client_cert(ca_d, out_d, name="client"):
+    """A client certificate (CN=hoist test client, clientAuth) signed by the CA in ca_d (made by
+    make_ca_and_server_cert); writes out_d/<name>.cert and out_d/<name>.key, returns their paths."""
+    ca_key, ca_crt = os.path.join(ca_d, "ca.key"), os.path.join(ca_d, "ca.crt")
+    crt, key = os.path.join(out_d, name + ".cert"), os.path.join(out_d, name + ".key")
+    csr, ext = os.path.join(ca_d, name + ".csr"), os.path.join(ca_d, name + ".ext")
+    _run(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+          "-keyout", key, "-out", csr, "-subj", "/CN=hoist test client"])
+    with open(ext, "w") as f:
+        f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n")
+    _run(["openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
+          "-out", crt, "-days", "2", "-extfile", ext])
+    return crt, key
+
+
 def _normalize_token_users(users):
     out = {}
     for name, spec in users.items():
@@ -83,15 +101,16 @@ class Registry:
     """A docker-registry child process on 127.0.0.1:<free port>; see the module docstring.
 
     Attributes once started: host ("127.0.0.1:PORT"), url ("http[s]://host"), scheme, port,
-    dir, storage, ca_dir (tls only, else None), ca_cert, users, token_url (token mode),
+    dir, storage, ca_dir (tls only, else None), ca_cert, client_dir (mtls only, else None), users,
+    token_url (token mode),
     tls_verify_flag(prefix) -> the skopeo flags to reach it.
     """
 
     def __init__(self, mode="plain", users=None, tls=None, anonymous=None, token_expires=300):
-        if mode not in ("plain", "tls", "htpasswd", "token"):
+        if mode not in ("plain", "tls", "mtls", "htpasswd", "token"):
             raise ValueError("unknown registry mode %r" % mode)
         self.mode = mode
-        self.tls = (mode == "tls") if tls is None else bool(tls or mode == "tls")
+        self.tls = (mode in ("tls", "mtls")) if tls is None else bool(tls or mode in ("tls", "mtls"))
         if mode == "token":
             self.users = dict(users if users is not None else DEFAULT_TOKEN_USERS)
         elif mode == "htpasswd":
@@ -103,6 +122,7 @@ class Registry:
         self.scheme = "https" if self.tls else "http"
         self.dir = None
         self.ca_dir = self.ca_cert = None
+        self.client_dir = None      # mtls: ca.crt + client.cert + client.key
         self.token_url = None
         self._procs = []  # (name, Popen, log path)
 
@@ -145,7 +165,7 @@ class Registry:
     def tls_flags(self, prefix=""):
         """skopeo flags to reach this registry, e.g. prefix="src-"."""
         if self.tls:
-            return ["--%scert-dir=%s" % (prefix, self.ca_dir)]
+            return ["--%scert-dir=%s" % (prefix, self.client_dir or self.ca_dir)]
         return ["--%stls-verify=false" % prefix]
 
     def creds(self, user):
@@ -161,7 +181,12 @@ class Registry:
         _run(cmd + ["dir:" + str(path), "docker://%s/%s" % (self.host, ref)])
 
     def ssl_context(self):
-        return ssl.create_default_context(cafile=self.ca_cert) if self.tls else None
+        if not self.tls:
+            return None
+        ctx = ssl.create_default_context(cafile=self.ca_cert)
+        if self.client_dir:
+            ctx.load_cert_chain(os.path.join(self.client_dir, "client.cert"), os.path.join(self.client_dir, "client.key"))
+        return ctx
 
     def logs(self):
         out = []
@@ -185,7 +210,14 @@ class Registry:
         os.makedirs(self.ca_dir)
         shutil.copy(self.ca_cert, os.path.join(self.ca_dir, "ca.crt"))  # never the key
         self._server_cert = (crt, key)
-        return "  tls:\n    certificate: %s\n    key: %s\n" % (crt, key)
+        block = "  tls:\n    certificate: %s\n    key: %s\n" % (crt, key)
+        if self.mode == "mtls":
+            self.client_dir = os.path.join(self.dir, "client-certs")
+            os.makedirs(self.client_dir)
+            shutil.copy(self.ca_cert, os.path.join(self.client_dir, "ca.crt"))
+            make_client_cert(os.path.join(self.dir, "tls"), self.client_dir)
+            block += "    clientcas:\n      - %s\n" % self.ca_cert
+        return block
 
     def _setup_htpasswd(self):
         path = os.path.join(self.dir, "htpasswd")

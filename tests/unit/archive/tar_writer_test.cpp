@@ -1,5 +1,7 @@
 // The writer must produce Go archive/tar's bytes; expected checksums come from the
 // archive skopeo 1.9.3 wrote for `copy dir:X docker-archive:Y:example.com/x/y:z`.
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "hoist/archive/tar_header.hpp"
@@ -94,6 +96,76 @@ TEST(TarWriter, RefusesContentOfTheWrongSize) {
   EXPECT_EQ(st.error().what(), "Size mismatch when copying layer.tar, expected 10, got 5");
   MemoryReader long_reader("12345678901");
   EXPECT_FALSE(w.add_file(h, long_reader));
+}
+
+// A string that is also random access, like the archive's temporary file.
+class PatchableString final : public Writer, public RandomAccess {
+public:
+  Status write(std::span<const std::byte> d) override {
+    data.append(reinterpret_cast<const char*>(d.data()), d.size());
+    return {};
+  }
+  Status write_at(uint64_t off, std::span<const std::byte> d) override {
+    if (data.size() < off + d.size()) data.resize(off + d.size());
+    data.replace(off, d.size(), reinterpret_cast<const char*>(d.data()), d.size());
+    return {};
+  }
+  Result<size_t> read_at(uint64_t off, std::span<std::byte> buf) override {
+    size_t n = off >= data.size() ? 0 : std::min(buf.size(), data.size() - off);
+    std::memcpy(buf.data(), data.data() + off, n);
+    return n;
+  }
+  Status truncate(uint64_t size) override {
+    data.resize(size);
+    return {};
+  }
+  std::string data;
+};
+
+// add_streamed learns the size (and name) after the content and must give add_file's bytes,
+// with a one-block USTAR header patched in place and with a longer PAX header (content moved).
+TEST(TarWriter, StreamedMemberEqualsSizedMember) {
+  std::string content(700000, 'x');
+  for (size_t i = 0; i < content.size(); i += 7) content[i] = static_cast<char>('a' + i % 26);
+  for (std::string name : {std::string(64, 'f') + ".tar", std::string(120, 'n') + ".tar"}) {
+    TarHeader h = testing::file_header(name);
+    h.size = content.size();
+    StringWriter sized;
+    TarWriter a(sized);
+    ASSERT_TRUE(a.add_bytes(testing::file_header("first"), "abc"));
+    MemoryReader r1(content);
+    ASSERT_TRUE(a.add_file(h, r1));
+    ASSERT_TRUE(a.add_bytes(testing::file_header("after"), "z"));
+
+    PatchableString streamed;
+    TarWriter b(streamed);
+    ASSERT_TRUE(b.add_bytes(testing::file_header("first"), "abc"));
+    MemoryReader r2(content);
+    ASSERT_TRUE(b.add_streamed(r2, streamed, [&](uint64_t size) {
+      TarHeader f = testing::file_header(name);
+      f.size = size;
+      return f;
+    }));
+    ASSERT_TRUE(b.add_bytes(testing::file_header("after"), "z"));
+    EXPECT_EQ(streamed.data, sized.data()) << name.size();
+    EXPECT_EQ(b.bytes_written(), a.bytes_written());
+  }
+}
+
+TEST(TarWriter, TruncateDropsADuplicateMember) {
+  PatchableString out;
+  TarWriter w(out);
+  ASSERT_TRUE(w.add_bytes(testing::file_header("a"), "1"));
+  uint64_t mark = w.bytes_written();
+  MemoryReader r(std::string(5000, 'q'));
+  ASSERT_TRUE(w.add_streamed(r, out, [](uint64_t size) {
+    TarHeader f = testing::file_header("dup");
+    f.size = size;
+    return f;
+  }));
+  ASSERT_TRUE(w.truncate_to(mark, out));
+  EXPECT_EQ(out.data.size(), mark);
+  EXPECT_EQ(w.bytes_written(), mark);
 }
 
 } // namespace

@@ -44,9 +44,14 @@ Status write_all(int fd, std::span<const std::byte> data, const std::string& nam
 
 // The archive being written: a temporary sibling of PATH (renamed at commit), or PATH
 // itself when it is a FIFO or device.
-class Output final : public Writer {
+class Output final : public Writer, public archive::RandomAccess {
 public:
   static Result<std::unique_ptr<Output>> open(const std::string& path);
+  // A regular file (not a pipe or device named as the archive) can be patched in place.
+  bool random_access() const { return m_temp.has_value(); }
+  Status write_at(uint64_t offset, std::span<const std::byte> data) override { return m_temp->write_at(offset, data); }
+  Result<size_t> read_at(uint64_t offset, std::span<std::byte> buf) override { return m_temp->read_at(offset, buf); }
+  Status truncate(uint64_t size) override { return m_temp->truncate(size); }
   ~Output() override {
     if (m_fd >= 0) ::close(m_fd);
   }
@@ -164,6 +169,7 @@ public:
   }
 
   Result<BlobInfo> put_blob(Reader& stream, const BlobInfo& info, bool is_config) override {
+    if (!is_config && (!info.digest || info.size < 0) && m_out->random_access()) return stream_layer(stream, info);
     std::optional<Spooled> spooled;
     BlobInfo known = info;
     Reader* src = &stream;
@@ -189,6 +195,28 @@ public:
       archive::TarHeader h = member(known.digest->hex() + ".tar");
       h.size = static_cast<uint64_t>(known.size);
       TRY(m_tar.add_file(h, *src));
+    }
+    m_blobs[*known.digest] = known.size;
+    return known;
+  }
+
+  // A layer of unknown digest or size (decompressed on the way) goes straight into the
+  // archive; its member name and size are patched in once the content has streamed (c/image
+  // spools it to a temporary file first). A duplicate layer is cut off again.
+  Result<BlobInfo> stream_layer(Reader& stream, const BlobInfo& info) {
+    uint64_t start = m_tar.bytes_written();
+    HashingReader hashing(stream);
+    TRY(m_tar.add_streamed(hashing, *m_out, [&](uint64_t size) {
+      archive::TarHeader h = member(hashing.digest().hex() + ".tar");
+      h.size = size;
+      return h;
+    }));
+    BlobInfo known = info;
+    known.digest = hashing.digest();
+    known.size = static_cast<int64_t>(hashing.bytes_read());
+    if (auto it = m_blobs.find(*known.digest); it != m_blobs.end()) {
+      TRY(m_tar.truncate_to(start, *m_out));
+      return known;
     }
     m_blobs[*known.digest] = known.size;
     return known;
