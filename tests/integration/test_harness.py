@@ -67,6 +67,19 @@ class TestPlainAndTLS(HarnessCase):
                                    "docker://localhost:%d/tls/app" % reg.port)
             self.ok(via_localhost)
 
+    def test_mtls_requires_the_client_certificate(self):
+        with Registry("mtls") as reg:
+            self.assertEqual(os.listdir(reg.ca_dir), ["ca.crt"])
+            self.assertEqual(sorted(os.listdir(reg.client_dir)), ["ca.crt", "client.cert", "client.key"])
+            self.assertEqual(reg.tls_flags("dest-"), ["--dest-cert-dir=" + reg.client_dir])
+            self.ok(self.push(reg, "m/app:v1"))
+            self.assertEqual(json.loads(self.ok(self.tags(reg, "m/app")).stdout)["Tags"], ["v1"])
+            bad = skopeo("list-tags", "--cert-dir=" + reg.ca_dir, "docker://%s/m/app" % reg.host)
+            self.assertNotEqual(bad.returncode, 0)
+            self.assertIn("tls: bad certificate", bad.stderr)
+            with urllib.request.urlopen(reg.url + "/v2/", context=reg.ssl_context()) as r:
+                self.assertEqual(r.status, 200)
+
 
 class TestHtpasswd(HarnessCase):
     def test_basic_auth(self):
@@ -178,6 +191,22 @@ class TestFaultProxy(HarnessCase):
                          "docker://%s/f/other:v1" % proxy.host)
             self.ok(out)
             self.assertTrue(any(p.startswith("/v2/f/other/blobs/uploads/") for _, p, _, _ in proxy.requests))
+
+    def test_redirect(self):
+        with Registry("plain") as reg, FaultProxy(reg.url) as proxy:
+            self.ok(self.push(reg, "f/app:v1"))
+            layer = self.image.layers[0]
+            blob_url = "%s/v2/f/app/blobs/%s" % (proxy.url, layer.digest)
+            rule = proxy.redirect(r"/blobs/", reg.url)   # to the registry itself: another port
+            req = urllib.request.Request(blob_url, headers={"X-Probe": "1"})
+            with urllib.request.urlopen(req) as r:
+                self.assertEqual((r.url, r.read()), (reg.url + urllib.parse.urlparse(blob_url).path, layer.blob))
+            self.assertEqual(rule.hits, 1)
+            self.assertEqual(rule.headers[0].get("X-Probe"), "1")
+            self.assertEqual(proxy.requests[-1][2:], (307, "redirect"))
+            head = urllib.request.Request(blob_url, method="HEAD")
+            with urllib.request.urlopen(head) as r:   # method="GET" only: HEAD is forwarded
+                self.assertEqual(r.url, blob_url)
 
 
 if __name__ == "__main__":
