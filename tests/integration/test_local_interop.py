@@ -455,6 +455,22 @@ class Copy(Base):
 
         self._copy_cases(SEMANTIC_CASES, check)
 
+    def test_copy_to_schema1_same_payload(self):
+        """--format v2s1: the manifest equals skopeo's except the throw-away JWS signature; the
+        top v1Compatibility keeps the config's bytes as written (escapes like \\u00fc, nested
+        key order), as c/image's map[string]*json.RawMessage does."""
+        for name in ("docker-gzip", "oci-gzip"):
+            with self.subTest(name):
+                cs, rs, ch, rh = self.both([*GLOBAL, "copy", "--format", "v2s1", src_ref(name, "dir"), "dir:out"])
+                self.assert_ok(rs)
+                self.assert_ok(rh)
+                a, b = (json.loads((c / "out" / "manifest.json").read_text()) for c in (cs, ch))
+                self.assertIn("signatures", b)
+                for m in (a, b):
+                    m.pop("signatures")
+                self.assertEqual(a, b)
+                self.assertIn("\\u00fc", b["history"][0]["v1Compatibility"])
+
     def test_copy_docker_variant_to_oci(self):
         # see VARIANT_CONFIG_CASES: stdout is compared with the config digests masked (they
         # follow from the config bytes), stderr and exit code exactly

@@ -315,7 +315,7 @@ class LoginPrompt(Base):
         echoes = []
         try:
             for prompt, line in answers:
-                tty.wait_for(prompt.encode(), len(tty.out) - 0)
+                tty.wait_for(prompt.encode(), len(tty.out))
                 if prompt.startswith("Password"):
                     deadline = time.time() + 10
                     while tty.echo_on() and time.time() < deadline:
@@ -495,10 +495,10 @@ class ClientCerts(Base):
 
     def test_without_client_cert_fails_like_skopeo(self):
         ca_only = self.cert_dir()
-        for args in (["inspect", "--cert-dir", ca_only, self.d("m/src:v1")],
-                     ["list-tags", "--cert-dir", ca_only, self.d("m/src")],
-                     [*GLOBAL, "copy", "--src-cert-dir", ca_only, self.d("m/src:v1"), "dir:out"]):
-            with self.subTest(args=args[0]):
+        for label, args in (("inspect", ["inspect", "--cert-dir", ca_only, self.d("m/src:v1")]),
+                            ("list-tags", ["list-tags", "--cert-dir", ca_only, self.d("m/src")]),
+                            ("copy", [*GLOBAL, "copy", "--src-cert-dir", ca_only, self.d("m/src:v1"), "dir:out"])):
+            with self.subTest(command=label):
                 rs, rh = self.both(*args)
                 self.assertEqual(rs.rc, 1, rs.describe())
                 self.assertIn("remote error: tls: bad certificate", rs.stderr)

@@ -1,6 +1,7 @@
 // v2s2 → schema1 conversion (c/image internal/image/docker_schema2.go
 // convertToManifestSchema1, v1IDFromBlobDigestAndComponents, v1ConfigFromConfigJSON).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -61,20 +62,22 @@ std::string fake_v1_compat(const std::string& id, const std::string& parent, con
   return go_marshal(j);
 }
 
-// v1ConfigFromConfigJSON: the config minus rootfs/history plus id/parent/throwaway, keys sorted.
-std::string v1_config(const json& config, const std::string& id, const std::string& parent, bool throwaway) {
-  json raw = json::object();
-  for (auto it = config.begin(); it != config.end(); ++it)
-    if (it.key() != "rootfs" && it.key() != "history") raw[it.key()] = it.value();
-  raw["id"] = id;
-  if (!parent.empty()) raw["parent"] = parent;
-  if (throwaway) raw["throwaway"] = true;
-  std::vector<std::string> keys;
-  for (auto it = raw.begin(); it != raw.end(); ++it) keys.push_back(it.key());
-  std::sort(keys.begin(), keys.end());
-  json sorted = json::object();
-  for (const auto& k : keys) sorted[k] = raw[k];
-  return go_marshal(sorted);
+// v1ConfigFromConfigJSON: the config minus rootfs/history plus id/parent/throwaway, keys
+// sorted. c/image decodes into map[string]*json.RawMessage, so every value keeps its bytes
+// as written (escapes such as \u00fc, nested key order), only compacted and HTML-escaped.
+Result<std::string> v1_config(std::string_view config_bytes, const std::string& id, const std::string& parent,
+                              bool throwaway) {
+  auto members = raw_object_members(config_bytes);
+  if (!members) return fail(ErrorKind::invalid_input, "json: cannot unmarshal config into map[string]*json.RawMessage");
+  std::map<std::string, std::string> raw;
+  for (auto& [key, value] : *members)
+    if (key != "rootfs" && key != "history") raw[key] = go_compact_raw(value);
+  raw["id"] = go_json_string(id);
+  if (!parent.empty()) raw["parent"] = go_json_string(parent);
+  if (throwaway) raw["throwaway"] = "true";
+  std::string out = "{";
+  for (const auto& [key, value] : raw) out += (out.size() > 1 ? "," : "") + go_json_string(key) + ":" + value;
+  return out + "}";
 }
 
 } // namespace
@@ -127,7 +130,7 @@ Result<ConvertedImage> schema2_to_schema1(const ImageManifest& m, const ConvertI
   }
   // The top layer carries the real configuration.
   id = v1_id(out.manifest.layers.back().digest, {parent, in.config_bytes});
-  out.manifest.v1_compatibility.back() = v1_config(config, id, parent, history.back().empty_layer);
+  TRY_ASSIGN(out.manifest.v1_compatibility.back(), v1_config(in.config_bytes, id, parent, history.back().empty_layer));
   if (edits) edits = std::move(converted);
   return out;
 }

@@ -208,4 +208,96 @@ json sort_keys_recursively(const json& value) {
   return out;
 }
 
+namespace {
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t skip_space(std::string_view t, size_t i) {
+  while (i < t.size() && is_json_space(t[i])) ++i;
+  return i;
+}
+
+// Index just past the string starting at t[i] == '"', or npos.
+size_t string_end(std::string_view t, size_t i) {
+  for (++i; i < t.size(); ++i) {
+    if (t[i] == '\\') ++i;
+    else if (t[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// Index just past the value starting at t[i] (strings, nesting); npos if it never ends.
+size_t value_end(std::string_view t, size_t i) {
+  if (i < t.size() && t[i] == '"') return string_end(t, i);
+  int depth = 0;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '"') {
+      i = string_end(t, i);
+      if (i == std::string_view::npos) return i;
+      --i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;
+      if (--depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || is_json_space(c))) {
+      return i;
+    }
+  }
+  return depth == 0 ? i : std::string_view::npos;
+}
+
+} // namespace
+
+std::optional<std::vector<std::pair<std::string, std::string>>> raw_object_members(std::string_view text) {
+  if (!nlohmann::json::accept(text)) return std::nullopt;
+  size_t i = skip_space(text, 0);
+  if (i >= text.size() || text[i] != '{') return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (i = skip_space(text, i + 1); i < text.size() && text[i] != '}';) {
+    size_t key_end = string_end(text, i);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    std::string key = nlohmann::json::parse(text.substr(i, key_end - i)).get<std::string>();
+    i = skip_space(text, key_end) + 1; // past ':'
+    i = skip_space(text, i);
+    size_t end = value_end(text, i);
+    if (end == std::string_view::npos) return std::nullopt;
+    out.emplace_back(std::move(key), std::string(text.substr(i, end - i)));
+    i = skip_space(text, end);
+    if (i < text.size() && text[i] == ',') i = skip_space(text, i + 1);
+  }
+  return out;
+}
+
+std::string go_compact_raw(std::string_view raw) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (!in_string) {
+      if (is_json_space(c)) continue;
+      if (c == '"') in_string = true;
+      out += c;
+      continue;
+    }
+    if (c == '\\' && i + 1 < raw.size()) {
+      out += c;
+      out += raw[++i];
+    } else if (c == '"') {
+      in_string = false;
+      out += c;
+    } else if (c == '<' || c == '>' || c == '&') {
+      out += fmt::format("\\u00{:02x}", static_cast<unsigned char>(c));
+    } else if (c == '\xe2' && raw.substr(i + 1, 1) == "\x80" && i + 2 < raw.size() &&
+               (raw[i + 2] == '\xa8' || raw[i + 2] == '\xa9')) {
+      out += raw[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 } // namespace hoist

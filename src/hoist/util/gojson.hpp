@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,12 @@ nlohmann::ordered_json string_array_json(const std::vector<std::string>& v);
 // json.RawMessage: object keys sorted at every level, numbers kept as written where
 // possible. Used when c/image round-trips raw JSON (schema1 → schema2 config).
 nlohmann::ordered_json sort_keys_recursively(const nlohmann::ordered_json& value);
+// The members of a JSON object as Go's map[string]*json.RawMessage sees them: decoded keys
+// and each value's text as written, in document order (duplicates kept; last wins in Go).
+// nullopt when `text` is not a JSON object.
+std::optional<std::vector<std::pair<std::string, std::string>>> raw_object_members(std::string_view text);
+// What json.Marshal makes of a json.RawMessage: json.Compact with HTML escaping (<, >, &,
+// U+2028, U+2029 as \uXXXX); every other escape and the key order are kept as written.
+std::string go_compact_raw(std::string_view raw);
 
 } // namespace hoist
