@@ -3,6 +3,7 @@
 // job buffers, so the copy engine asks for them only when one layer is compressed) and writes the content checksum like
 // klauspost/compress does by default. Decompression accepts concatenated and skippable
 // frames and windows up to 512 MiB (klauspost's default limit).
+#include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
 #include <zstd.h>
@@ -115,8 +116,9 @@ private:
 Result<ReaderPtr> zstd_decompressor(Source src) { return std::make_unique<ZstdDecompressor>(std::move(src)); }
 
 Result<ReaderPtr> zstd_compressor(Source src, int level, int threads) {
-  if (level < 1 || level > ZSTD_maxCLevel())
-    return fail(ErrorKind::invalid_input, fmt::format("zstd: invalid compression level: {}", level));
+  // klauspost's EncoderLevelFromZstd (c/image) accepts any level; out-of-range ones are
+  // clamped to libzstd's 1..max.
+  level = std::clamp(level, 1, ZSTD_maxCLevel());
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);

@@ -236,8 +236,10 @@ Status build_transform(const CompressionStep& step, Reader& input, const Transfo
   }
   if (step.action == A::compress || step.action == A::recompress) {
     Reader& in = chain.empty() ? input : *chain.back();
-    TRY_ASSIGN(auto comp, compress::compressor(in, to_codec(*step.algorithm), opts.compression_level, threads));
-    chain.push_back(std::move(comp));
+    auto comp = compress::compressor(in, to_codec(*step.algorithm), opts.compression_level, threads);
+    // c/image builds the compressor inside the pipe: its errors reach the upload as read errors.
+    if (!comp) return fail(comp.error().wrap("happened during read").wrap("writing blob"));
+    chain.push_back(std::move(*comp));
   }
   return {};
 }

@@ -153,6 +153,7 @@ Status Transfer::start() {
     return fail(ErrorKind::timeout, fmt::format("{} {}: context deadline exceeded", go_method_op(m_request.method),
                                                 go_quote(m_request.url)));
   m_channel = global().acquire();
+  (void)detail::take_tls_alert();
   TRY(configure(m_channel->easy));
   curl_multi_add_handle(m_channel->multi, m_channel->easy);
   while (!m_headers_done && !m_done) {
@@ -192,9 +193,10 @@ Status Transfer::configure(CURL* easy) {
   curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, m_request.tls.verify ? 1L : 0L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, m_request.tls.verify ? 2L : 0L);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, &detail::setup_ssl_ctx);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, nullptr);
   if (!m_request.tls.cert_dir.empty()) {
     TRY_ASSIGN(m_bundle, detail::load_cert_dir(m_request.tls.cert_dir));
-    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, &detail::add_bundle_to_ssl_ctx);
     curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, const_cast<detail::CertBundle*>(m_bundle.get()));
     if (!m_bundle->client_cert.empty()) {
       curl_easy_setopt(easy, CURLOPT_SSLCERT, m_bundle->client_cert.c_str());

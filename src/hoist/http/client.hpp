@@ -72,6 +72,9 @@ using StreamPtr = std::unique_ptr<Stream>;
 Result<Response> perform(const Request& request, size_t body_limit = 4u << 20);
 // Sends the request and returns once the final response's headers arrived.
 Result<StreamPtr> open(const Request& request);
+// c/image's tlsclientconfig.SetupCertificates check of a --cert-dir (every *.cert needs its
+// *.key and vice versa), run when a registry client is made, before any request.
+Status check_cert_dir(const std::string& dir);
 
 // Go's http.StatusText.
 std::string_view status_text(int status);

@@ -25,8 +25,11 @@ struct CertBundle {
 // Reads the directory once per process (Go's tlsclientconfig.SetupCertificates rules);
 // a missing directory is an empty bundle.
 Result<std::shared_ptr<const CertBundle>> load_cert_dir(const std::string& dir);
-// CURLOPT_SSL_CTX_FUNCTION: adds the bundle's CAs to the context's store.
-CURLcode add_bundle_to_ssl_ctx(CURL* curl, void* ssl_ctx, void* bundle);
+// CURLOPT_SSL_CTX_FUNCTION: records fatal TLS alerts the server sends (see take_tls_alert)
+// and adds the bundle's CAs (when `bundle` is not null) to the context's store.
+CURLcode setup_ssl_ctx(CURL* curl, void* ssl_ctx, void* bundle);
+// The last fatal alert received on this thread's connections ("bad certificate", …), cleared.
+std::string take_tls_alert();
 
 // Go-style text for a failed transfer: `Get "URL": dial tcp 127.0.0.1:1: connect: connection refused`.
 Error transfer_error(CURL* easy, CURLcode code, const Request& request, const std::string& errbuf, bool deadline_hit);

@@ -136,6 +136,10 @@ Error detail::transfer_error(CURL* easy, CURLcode code, const Request& request, 
   Url url = parsed ? *parsed : Url{};
   std::string prefix = fmt::format("{} {}: ", go_method_op(request.method), go_quote(request.url));
   if (deadline_hit) return Error(ErrorKind::timeout, prefix + "context deadline exceeded");
+  // A fatal alert from the server (a refused client certificate): Go's "remote error: tls: …",
+  // whatever curl saw afterwards (EOF, EPIPE); not a transient error.
+  if (std::string alert = take_tls_alert(); !alert.empty() && code != CURLE_OK)
+    return Error(ErrorKind::denied, prefix + "remote error: tls: " + alert);
   int os_errno = static_cast<int>(info_long(easy, CURLINFO_OS_ERRNO));
   std::string detail = detail_text(easy, code, url, errbuf, os_errno);
   ErrorKind kind = code == CURLE_OPERATION_TIMEDOUT ? ErrorKind::timeout : ErrorKind::network;

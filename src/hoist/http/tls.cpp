@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include <fmt/format.h>
 #include <openssl/err.h>
@@ -68,8 +69,23 @@ Result<std::shared_ptr<const CertBundle>> load_cert_dir(const std::string& dir) 
   return shared;
 }
 
-CURLcode add_bundle_to_ssl_ctx(CURL*, void* ssl_ctx, void* data) {
+namespace {
+
+// A transfer runs on its caller's thread (curl_multi_perform), so a thread_local suffices.
+thread_local std::string t_tls_alert;
+
+void on_tls_info(const SSL*, int where, int ret) {
+  if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT && SSL_alert_type_string(ret)[0] == 'F') t_tls_alert = SSL_alert_desc_string_long(ret);
+}
+
+} // namespace
+
+std::string take_tls_alert() { return std::exchange(t_tls_alert, std::string()); }
+
+CURLcode setup_ssl_ctx(CURL*, void* ssl_ctx, void* data) {
+  SSL_CTX_set_info_callback(static_cast<SSL_CTX*>(ssl_ctx), &on_tls_info);
   const auto* bundle = static_cast<const CertBundle*>(data);
+  if (bundle == nullptr) return CURLE_OK;
   X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
   for (const auto& pem : bundle->ca_pems) {
     BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
@@ -84,3 +100,13 @@ CURLcode add_bundle_to_ssl_ctx(CURL*, void* ssl_ctx, void* data) {
 }
 
 } // namespace hoist::http::detail
+
+namespace hoist::http {
+
+Status check_cert_dir(const std::string& dir) {
+  if (dir.empty()) return {};
+  TRY(detail::load_cert_dir(dir));
+  return {};
+}
+
+} // namespace hoist::http

@@ -57,6 +57,17 @@ const char* level_tag(Level l) {
   return "INFO";
 }
 
+int level_color(Level l) {
+  switch (l) {
+  case Level::debug: return 37;
+  case Level::info: return 36;
+  case Level::warning: return 33;
+  case Level::error:
+  case Level::fatal: return 31;
+  }
+  return 36;
+}
+
 std::string now_rfc3339() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -81,8 +92,12 @@ std::string format_line(Level level, std::string_view msg, const Fields& fields,
                         std::string_view timestamp) {
   std::string out;
   if (term) {
-    out = fmt::format("{}[{}] {}", level_tag(level), timestamp, msg);
-    for (const auto& [k, v] : fields) out += fmt::format(" {}={}", k, value(v));
+    // logrus TextFormatter on a terminal: coloured level, seconds since start, the message
+    // padded to 44 columns, coloured keys.
+    int color = level_color(level);
+    if (!msg.empty() && msg.back() == '\n') msg.remove_suffix(1);
+    out = fmt::format("\x1b[{}m{}\x1b[0m[{}] {:<44} ", color, level_tag(level), timestamp, msg);
+    for (const auto& [k, v] : fields) out += fmt::format(" \x1b[{}m{}\x1b[0m={}", color, k, value(v));
   } else {
     out = fmt::format("time=\"{}\" level={} msg={}", timestamp, level_name(level), value(msg));
     for (const auto& [k, v] : fields) out += fmt::format(" {}={}", k, value(v));

@@ -21,5 +21,9 @@ TEST(Log, PlainFormatQuotesOnlyWhenNeeded) {
 }
 
 TEST(Log, TerminalFormat) {
-  EXPECT_EQ(log::format_line(log::Level::warning, "careful", {}, true, "0000"), "WARN[0000] careful\n");
+  // logrus TextFormatter with colours: level colour, [seconds], message padded to 44, keys coloured
+  EXPECT_EQ(log::format_line(log::Level::warning, "careful", {}, true, "0000"),
+            "\x1b[33mWARN\x1b[0m[0000] careful" + std::string(44 - 7, ' ') + " \n");
+  EXPECT_EQ(log::format_line(log::Level::fatal, "bad\n", {{"ref", "a b"}}, true, "0012"),
+            "\x1b[31mFATA\x1b[0m[0012] bad" + std::string(41, ' ') + "  \x1b[31mref\x1b[0m=\"a b\"\n");
 }

@@ -182,6 +182,7 @@ Result<std::shared_ptr<Repository>> open_repository(const reference::DockerName&
   host.registry = name.domain;
   host.tls.verify = ctx.tls_verify.value_or(true);
   host.tls.cert_dir = ctx.cert_dir ? *ctx.cert_dir : registry::default_cert_dir(name.domain);
+  TRY(http::check_cert_dir(host.tls.cert_dir));
   host.user_agent = ctx.user_agent;
   registry::Session session;
   session.creds = *creds;
