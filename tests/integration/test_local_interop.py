@@ -906,6 +906,23 @@ class Errors(Base):
                 if ref != "dir:":
                     self.compare([*GLOBAL, "copy", src_ref("oci-gzip", "dir"), ref])
 
+    def test_policy_file(self):
+        """--policy PATH: a reject-all policy refuses the copy with skopeo's text and writes nothing;
+        a per-transport insecureAcceptAnything scope admits dir: sources again."""
+        reject = {"default": [{"type": "reject"}]}
+        scoped = {"default": [{"type": "reject"}], "transports": {"dir": {"": [{"type": "insecureAcceptAnything"}]}}}
+        for name, policy, ok in (("reject", reject, False), ("scoped", scoped, True)):
+            with self.subTest(name):
+                def prepare(cwd, policy=policy):
+                    (cwd / "policy.json").write_text(json.dumps(policy))
+                cs, rs, ch, rh = self.both(["--policy", "policy.json", "copy", src_ref("oci-gzip", "dir"), "dir:out"],
+                                           prepare=prepare)
+                self.assert_same_result(rs, rh)
+                self.assertEqual(rh.rc == 0, ok, rh.describe())
+                if not ok:
+                    self.assertIn("rejected by policy", rh.stderr)
+                    self.assertFalse((ch / "out" / "manifest.json").exists())
+
     def test_command_timeout_applies_to_local_copies(self):
         """--command-timeout is skopeo's context deadline: a dir:→dir: copy stops too."""
         cs, rs, ch, rh = self.both(["--command-timeout", "1ns", *GLOBAL, "copy", src_ref("oci-gzip", "dir"), "dir:out"])

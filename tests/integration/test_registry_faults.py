@@ -203,6 +203,29 @@ class Faults(Base):
                            "dir:out", cwd=out)
         self.assert_ok(pulled)
 
+    def test_inspect_when_tag_list_is_denied(self):
+        """A registry that refuses tags/list (DENIED, e.g. pull-only robot accounts): inspect still
+        works, prints skopeo's "Registry disallows tag list retrieval" warning and RepoTags []."""
+        denied = b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'
+        out = {}
+        for name, binary in (("skopeo", SKOPEO), ("hoist", HOIST)):
+            with FaultProxy(self.reg.url) as proxy:
+                rule = proxy.status(403, r"/tags/list", count=None, body=denied)
+                r = self.tool(binary, "inspect", "--tls-verify=false", f"docker://{proxy.host}/f/big:v1")
+                self.assert_ok(r)
+                self.assertGreater(rule.hits, 0)
+                out[name] = r
+        for r in out.values():
+            self.assertIn("Registry disallows tag list retrieval; skipping", r.stderr)
+            self.assertIsNone(json.loads(r.stdout)["RepoTags"])  # GetRepositoryTags' nil slice
+        a, b = (json.loads(out[n].stdout) for n in ("skopeo", "hoist"))
+        for d in (a, b):
+            d.pop("Name")          # each run had its own proxy port
+            d.pop("LayersData", None)  # §0: newest only
+        self.assertEqual(a, b)
+        mask = lambda t: re.sub(r'time="[^"]*"', "time=T", t)  # noqa: E731
+        self.assertEqual(mask(out["hoist"].stderr), mask(out["skopeo"].stderr))
+
     def test_manifest_type_rejected_falls_back(self):
         """A registry that refuses the OCI manifest type (400 MANIFEST_INVALID on the first PUT):
         both tools retry with the next candidate type (§7.4), and land the same v2s2 manifest."""

@@ -496,6 +496,38 @@ class SyncCase(unittest.TestCase):
                 f.write("  tls-verify: true\n")
             self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
 
+    def test_cli_flags_match_skopeo(self):
+        """--all on a multi-arch list, -f oci, --remove-signatures, --src-creds/--dest-creds and
+        --src-cert-dir/--dest-cert-dir against TLS + htpasswd registries: hoist's sync lands the
+        same tags and manifest digests as skopeo's."""
+        with Registry("htpasswd", tls=True) as src, Registry("htpasswd", tls=True) as dst:
+            user = next(iter(src.users))
+            lst, single = self.path("list"), self.path("single")
+            images.make_image(lst, kind="docker", layers=1, seed=71, platforms=images.DEFAULT_PLATFORMS)
+            images.make_image(single, kind="docker", layers=2, seed=72)
+            src.push_dir(lst, "multi/app:l1", user=user)
+            src.push_dir(single, "multi/app:s1", user=user)
+            common = ["--src", "docker", "--dest", "docker", "--src-creds", src.creds(user), "--dest-creds",
+                      dst.creds(next(iter(dst.users))), "--src-cert-dir", src.ca_dir, "--dest-cert-dir", dst.ca_dir,
+                      "--remove-signatures"]
+            def digest_of(reg, ref):
+                r = util.run([SKOPEO, "inspect", "--raw", *reg.tls_flags(), "--creds", reg.creds(next(iter(reg.users))),
+                              "docker://%s/%s" % (reg.host, ref)])
+                self.assertEqual(r.rc, 0, r.describe())
+                return "sha256:" + hashlib.sha256(r.stdout.encode("utf-8", "surrogateescape")).hexdigest()
+
+            for extra in (["--all"], ["-f", "oci"]):
+                with self.subTest(extra=extra):
+                    tag = "all" if extra == ["--all"] else "oci"
+                    self.ok(self.sync(*common, *extra, "%s/multi/app" % src.host, "%s/s-%s" % (dst.host, tag),
+                                      binary=SKOPEO))
+                    self.ok(self.sync(*common, *extra, "%s/multi/app" % src.host, "%s/h-%s" % (dst.host, tag)))
+                    for t in ("l1", "s1"):
+                        want = digest_of(dst, "s-%s/app:%s" % (tag, t))
+                        self.assertEqual(digest_of(dst, "h-%s/app:%s" % (tag, t)), want, (extra, t))
+                    if extra == ["--all"]:  # the list itself, not one instance
+                        self.assertEqual(digest_of(dst, "h-all/app:l1"), digest_of(src, "multi/app:l1"))
+
     def test_digestfile(self):
         df = self.path("digests")
         out = self.path("out")

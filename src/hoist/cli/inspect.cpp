@@ -124,7 +124,9 @@ Status print_inspect(Invocation& inv, transport::ImageSource& src, const referen
   input.digest = *digest;
   input.name = src.docker_reference_name();
   if (!inv.flags.get_bool("no-tags") && ref.transport == reference::Transport::docker) {
-    TRY_ASSIGN(input.repo_tags, inspect_repo_tags(ref, ctx));
+    TRY_ASSIGN(auto tags, inspect_repo_tags(ref, ctx));
+    if (tags) input.repo_tags = std::move(*tags);
+    else input.repo_tags_nil = true;
   }
   ordered_json value = manifest::inspect_value(input);
   return write_output(inv, value, inspect_template_value(value), inspect_template_hints());

@@ -136,9 +136,10 @@ Result<std::string> perform_copy(const Invocation& inv, const CopyRequest& req) 
 
 namespace hoist::cli {
 
-Result<std::vector<std::string>> inspect_repo_tags(const reference::ImageName& ref, const transport::Context& ctx) {
+Result<std::optional<std::vector<std::string>>> inspect_repo_tags(const reference::ImageName& ref,
+                                                                 const transport::Context& ctx) {
 #ifdef HOIST_HAVE_TRANSPORT_DOCKER
-  if (!ref.docker) return std::vector<std::string>();
+  if (!ref.docker) return std::optional<std::vector<std::string>>(std::vector<std::string>());
   return transport::docker::repo_tags_for_inspect(*ref.docker, ctx);
 #else
   (void)ref;

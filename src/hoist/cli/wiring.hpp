@@ -45,7 +45,8 @@ Result<transport::SourcePtr> open_image_source(const reference::ImageName& name,
 // inspect's RepoTags: every tag of the repository; a registry that refuses tag listing
 // (DENIED, "404 page not found") gives [] and the warning "Registry disallows tag list
 // retrieval; skipping"; other failures are "Error determining repository tags: …".
-Result<std::vector<std::string>> inspect_repo_tags(const reference::ImageName& ref, const transport::Context& ctx);
+Result<std::optional<std::vector<std::string>>> inspect_repo_tags(const reference::ImageName& ref,
+                                                                 const transport::Context& ctx);
 // list-tags on docker://: every tag of the repository, in registry order.
 Result<std::vector<std::string>> list_docker_tags(const reference::DockerName& repo, const transport::Context& ctx);
 // list-tags on docker-archive:: RepoTags of every manifest.json item, "@N" for untagged ones.

@@ -75,7 +75,7 @@ json inspect_value(const InspectInput& in) {
   if (!in.name.empty()) j["Name"] = in.name;
   if (!in.tag.empty()) j["Tag"] = in.tag;
   j["Digest"] = in.digest.str();
-  j["RepoTags"] = string_array_json(in.repo_tags);
+  j["RepoTags"] = in.repo_tags_nil ? nlohmann::ordered_json(nullptr) : string_array_json(in.repo_tags);
   j["Created"] = created_json(in);
   j["DockerVersion"] = in.config.docker_version;
   j["Labels"] = in.config.labels ? sorted_map_json(*in.config.labels) : json(nullptr);

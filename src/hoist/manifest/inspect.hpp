@@ -21,6 +21,7 @@ struct InspectInput {
   std::string tag;                    // schema1 "tag" only
   Digest digest = Digest::of("");     // of the top-level manifest bytes
   std::vector<std::string> repo_tags; // [] unless listed from a registry
+  bool repo_tags_nil = false;          // the registry refused tags/list: Go's nil slice (null)
   std::string manifest_type;          // mt::* of the parsed (instance) manifest
   ImageConfig config;                 // schema1: from history[0].v1Compatibility
   std::vector<Descriptor> layers;     // as in the manifest (schema1: base first, size -1)

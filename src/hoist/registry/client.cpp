@@ -39,7 +39,8 @@ void sleep_before_retry(Millis delay, const std::optional<http::Clock::time_poin
 // statuses while allowed; returns the last outcome.
 Result<http::StreamPtr> with_retries(const RequestRetryPolicy& policy, bool restartable,
                                      const std::optional<http::Clock::time_point>& deadline,
-                                     const std::function<Result<http::StreamPtr>()>& attempt_fn) {
+                                     const std::function<Result<http::StreamPtr>()>& attempt_fn,
+                                     bool read_only = false) {
   for (int attempt = 1;; ++attempt) {
     auto r = attempt_fn();
     std::optional<Millis> delay;
@@ -47,7 +48,7 @@ Result<http::StreamPtr> with_retries(const RequestRetryPolicy& policy, bool rest
       delay = policy.after_error(r.error(), attempt, restartable);
       if (delay) log::debug(fmt::format("Request failed ({}), retrying in {}", r.error().what(), go_duration(*delay)));
     } else {
-      delay = policy.after_response((*r)->response(), attempt, restartable);
+      delay = policy.after_response((*r)->response(), attempt, restartable, read_only);
       if (delay)
         log::debug(fmt::format("{} from {}, retrying in {}", (*r)->response().status_line(), (*r)->response().url,
                                go_duration(*delay)));
@@ -282,7 +283,7 @@ Result<http::StreamPtr> Repository::send(Call call) {
       }
     }
     return r;
-  });
+  }, call.method == "GET" || call.method == "HEAD");
 }
 
 Result<http::Response> Repository::send_buffered(Call call, size_t limit) {

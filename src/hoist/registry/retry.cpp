@@ -44,7 +44,9 @@ Millis RequestRetryPolicy::backoff(int attempt, bool rate_limited) const {
 bool retryable_status(int status) { return status == 429 || (status >= 502 && status <= 504); }
 
 std::optional<Millis> RequestRetryPolicy::after_response(const http::Response& response, int attempt,
-                                                         bool restartable) const {
+                                                         bool restartable, bool read_only) const {
+  if (response.status == 500 && read_only && restartable && attempt < max_attempts(false))
+    return Millis(50 * attempt);
   if (!retryable_status(response.status) || !restartable) return std::nullopt;
   bool limited = response.status == 429;
   if (attempt >= max_attempts(limited)) return std::nullopt;

@@ -37,7 +37,12 @@ public:
   int max_attempts(bool rate_limited) const;
   // Delay before the next attempt after a response with this status, or nullopt if the
   // response is final. `restartable`: the request body (if any) can be sent again.
-  std::optional<Millis> after_response(const http::Response& response, int attempt, bool restartable) const;
+  // `read_only`: a GET or HEAD. Those are also retried on 500, briefly: distribution's
+  // filesystem driver writes repository link files in place, so a HEAD racing a mount or
+  // an upload of the same blob into the same repository can read a half-written link
+  // (500 "invalid checksum digest format") — which parallel sync does all the time.
+  std::optional<Millis> after_response(const http::Response& response, int attempt, bool restartable,
+                                       bool read_only = false) const;
   // Same after a transfer error (no response).
   std::optional<Millis> after_error(const Error& error, int attempt, bool restartable) const;
   // Backoff before attempt `attempt + 1`, without Retry-After.

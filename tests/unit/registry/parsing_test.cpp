@@ -196,7 +196,10 @@ TEST(Retry, RequestPolicyDecisions) {
   EXPECT_FALSE(policy.after_response(r503, 1, false)); // body already consumed
   EXPECT_FALSE(policy.after_response(response(404, ""), 1, true));
   EXPECT_FALSE(policy.after_response(response(401, ""), 1, true));
-  EXPECT_FALSE(policy.after_response(response(500, ""), 1, true));
+  EXPECT_FALSE(policy.after_response(response(500, ""), 1, true));       // a PUT/POST/PATCH/DELETE
+  EXPECT_EQ(policy.after_response(response(500, ""), 1, true, true), Millis(50)); // GET/HEAD: brief retries
+  EXPECT_EQ(policy.after_response(response(500, ""), 2, true, true), Millis(100));
+  EXPECT_FALSE(policy.after_response(response(500, ""), 3, true, true));
   auto r429 = response(429, "", {{"Retry-After", "3"}});
   EXPECT_EQ(policy.after_response(r429, 4, true), Millis(3000));
   EXPECT_EQ(policy.after_response(response(429, ""), 1, true), Millis(2000));

@@ -240,15 +240,16 @@ Status delete_image(const reference::DockerName& name, const Context& ctx) {
   return repo->delete_manifest(digest, name.str());
 }
 
-Result<std::vector<std::string>> repo_tags_for_inspect(const reference::DockerName& name, const Context& ctx) {
+Result<std::optional<std::vector<std::string>>> repo_tags_for_inspect(const reference::DockerName& name,
+                                                                     const Context& ctx) {
   auto tags = list_tags(name, ctx);
-  if (tags) return tags;
+  if (tags) return std::optional<std::vector<std::string>>(std::move(*tags));
   const Error& e = tags.error();
   bool refused = e.registry_code == "DENIED" ||
                  (e.registry_code == "UNKNOWN" && ends_with(e.what(), ": unknown: 404 page not found"));
   if (!refused) return fail(e.wrap("Error determining repository tags"));
   log::warning("Registry disallows tag list retrieval; skipping");
-  return std::vector<std::string>{};
+  return std::nullopt; // skopeo keeps GetRepositoryTags' nil: "RepoTags": null
 }
 
 } // namespace hoist::transport::docker

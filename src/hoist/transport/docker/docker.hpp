@@ -31,7 +31,9 @@ Status delete_image(const reference::DockerName& name, const Context& ctx);
 // inspect's RepoTags: list_tags(), but a registry refusing the listing (DENIED, or
 // "404 page not found") gives [] after the warning "Registry disallows tag list
 // retrieval; skipping"; other errors read "Error determining repository tags: …".
-Result<std::vector<std::string>> repo_tags_for_inspect(const reference::DockerName& name, const Context& ctx);
+// nullopt when the registry refuses the tag list (warned, as skopeo does).
+Result<std::optional<std::vector<std::string>>> repo_tags_for_inspect(const reference::DockerName& name,
+                                                                     const Context& ctx);
 
 // A registry repository with the credentials and TLS settings of `ctx`.
 // `actions`: "pull", "pull,push" or "*".
