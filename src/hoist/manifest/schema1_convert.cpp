@@ -75,9 +75,7 @@ Result<std::string> v1_config(std::string_view config_bytes, const std::string& 
   raw["id"] = go_json_string(id);
   if (!parent.empty()) raw["parent"] = go_json_string(parent);
   if (throwaway) raw["throwaway"] = "true";
-  std::string out = "{";
-  for (const auto& [key, value] : raw) out += (out.size() > 1 ? "," : "") + go_json_string(key) + ":" + value;
-  return out + "}";
+  return go_marshal_raw_map(raw);
 }
 
 } // namespace

@@ -300,4 +300,13 @@ std::string go_compact_raw(std::string_view raw) {
   return out;
 }
 
+std::string go_marshal_raw_map(const std::map<std::string, std::string>& members) {
+  std::string out = "{";
+  for (const auto& [key, value] : members) {
+    if (out.size() > 1) out += ',';
+    out += go_json_string(key) + ":" + value;
+  }
+  return out + "}";
+}
+
 } // namespace hoist

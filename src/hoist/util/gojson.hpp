@@ -38,5 +38,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> raw_object_membe
 // What json.Marshal makes of a json.RawMessage: json.Compact with HTML escaping (<, >, &,
 // U+2028, U+2029 as \uXXXX); every other escape and the key order are kept as written.
 std::string go_compact_raw(std::string_view raw);
+// json.Marshal of a map[string]*json.RawMessage whose values are already valid JSON text.
+std::string go_marshal_raw_map(const std::map<std::string, std::string>& members);
 
 } // namespace hoist
