@@ -34,7 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("HOIST", "/work/main/build-regtests/hoist")
+os.environ.setdefault("HOIST", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "hoist"))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
