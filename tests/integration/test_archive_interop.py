@@ -22,20 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
-
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ.get("HOIST") or ""
-if not HOIST:
-    raise SystemExit("set HOIST to the binary under test (HOIST=skopeo for the self-check)")
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
-HOIST_IS_SKOPEO = os.path.realpath(shutil.which(HOIST) or HOIST) == os.path.realpath(shutil.which(SKOPEO) or SKOPEO)
-GLOBAL = ["--insecure-policy"]
+from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
 
 
-def hoist_only(f):
-    """Behaviour where hoist deliberately goes beyond skopeo: skipped when HOIST is skopeo."""
-    return unittest.skipIf(HOIST_IS_SKOPEO, "hoist-only behaviour (skopeo differs)")(f)
+
 
 
 T = None  # module temp root

@@ -34,34 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
+from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, hoist_only, since  # noqa: E402,F401
 
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ.get("HOIST") or ""
-if not HOIST:
-    raise SystemExit("set HOIST to the binary under test (HOIST=skopeo for the self-check)")
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
-
-
-def _real(binary):
-    p = shutil.which(binary) or binary
-    return os.path.realpath(p)
-
-
-HOIST_IS_SKOPEO = _real(HOIST) == _real(SKOPEO)
-
-
-def hoist_only(f):
-    """Behaviour where hoist deliberately differs from skopeo: skipped when HOIST is skopeo."""
-    return unittest.skipIf(HOIST_IS_SKOPEO, "hoist-only behaviour (skopeo differs)")(f)
-
-
-def since(version):
-    """Newest-skopeo behaviour introduced in skopeo `version`: skipped for older tools under test."""
-    return unittest.skipIf(VH < version, f"needs skopeo >= {'.'.join(map(str, version))} behaviour")
-
-
-GLOBAL = ["--insecure-policy"]
 JOBS = int(os.environ.get("HOIST_TEST_JOBS", "4"))   # parallel command pairs in both_many()
 FIXTURE_NAMES = list(images.FIXTURES)
 T = None        # module temp root

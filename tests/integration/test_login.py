@@ -20,15 +20,10 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("HOIST", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "hoist"))
 from lib import images, util  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from test_local_interop import hoist_only  # noqa: E402,F401
+from lib.tools import HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
 
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ["HOIST"]
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
 SECRET = "s3cr3t-Pw-xyzzy"       # distinctive, so a leak is easy to spot
 USERS = {"alice": SECRET, "bob": "bobpw"}
 

@@ -39,12 +39,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
+from lib.tools import GLOBAL, HOIST, SKOPEO  # noqa: E402,F401
 
-HOIST = os.environ.get("HOIST") or ""
-if not HOIST:
-    raise SystemExit("set HOIST to the binary under test (HOIST=skopeo for the self-check)")
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-GLOBAL = ["--insecure-policy"]
 LAYER_SIZE = 512 << 10   # incompressible bytes per layer: a throttled pull takes a while
 WIDE, ROWS = 120, 60
 

@@ -25,17 +25,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("HOIST", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "hoist"))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from test_local_interop import hoist_only  # noqa: E402
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
 
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ["HOIST"]
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
-GLOBAL = ["--insecure-policy"]
 BIG = 3 << 20      # bytes of incompressible data in the big layer
 
 T = None

@@ -24,16 +24,11 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("HOIST", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "hoist"))
 from lib import images, util  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from test_local_interop import canonical_stdout, hoist_only  # noqa: E402
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from test_local_interop import canonical_stdout  # noqa: E402
 
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ["HOIST"]
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
-GLOBAL = ["--insecure-policy"]
 REQUEST_RE = re.compile(r'msg="response completed".*http\.request\.method=(\w+).*http\.request\.uri="?([^" ]+)')
 # Go >= 1.20 wraps x509 failures as "tls: failed to verify certificate: x509: …" (Go-version wording)
 GO_TLS_WRAP = "tls: failed to verify certificate: "

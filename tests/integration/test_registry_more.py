@@ -34,17 +34,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("HOIST", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "hoist"))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from test_local_interop import canonical_stdout, hoist_only  # noqa: E402
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from test_local_interop import canonical_stdout  # noqa: E402
 
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-HOIST = os.environ["HOIST"]
-VS = util.tool_version(SKOPEO)
-VH = util.tool_version(HOIST)
-GLOBAL = ["--insecure-policy"]
 SECRET = "s3cr3t-Pw-plugh"     # distinctive, so a leak is easy to spot
 # gorilla/handlers combined log line of docker-registry's access log
 ACCESS_RE = re.compile(r'^\S+ - \S+ \[[^\]]*\] "(\w+) (\S+) (HTTP/[0-9.]+)" (\d+) \S+ "[^"]*" "([^"]*)"$')

@@ -24,13 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from test_local_interop import HOIST_IS_SKOPEO  # noqa: E402
+from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO  # noqa: E402,F401
 
-HOIST = os.environ.get("HOIST") or ""
-if not HOIST:
-    raise SystemExit("set HOIST to the binary under test")
-SKOPEO = os.environ.get("SKOPEO", "skopeo")
-GLOBAL = ["--insecure-policy"]
 REQUEST_RE = re.compile(r'msg="response completed".*http\.request\.method=(\w+).*http\.request\.uri="?([^" ]+)')
 
 
