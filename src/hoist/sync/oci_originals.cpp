@@ -33,20 +33,19 @@ struct Closure {
   std::vector<Digest> layers;
 };
 
-Status add_image(transport::ImageSource& src, const transport::ManifestBytes& m, Closure& out) {
+Status add_image(const transport::ManifestBytes& m, Closure& out) {
   TRY_ASSIGN(auto parsed, manifest::parse_image(m.bytes, m.mime));
   TRY_ASSIGN(auto digest, manifest::manifest_digest(m.bytes));
   out.manifests.emplace_back(digest, m.bytes);
   if (parsed.config) out.configs.push_back(*parsed.config);
   for (const auto& l : parsed.layers) out.layers.push_back(l.digest);
-  (void)src;
   return {};
 }
 
 Result<std::optional<Closure>> closure_of(transport::ImageSource& src, const transport::ManifestBytes& top, bool all) {
   Closure c;
   if (top.mime == mt::docker_v2s2) {
-    TRY(add_image(src, top, c));
+    TRY(add_image(top, c));
     return std::optional<Closure>(std::move(c));
   }
   if (top.mime != mt::docker_list || !all) return std::optional<Closure>(); // a single instance was copied
@@ -55,7 +54,7 @@ Result<std::optional<Closure>> closure_of(transport::ImageSource& src, const tra
   c.manifests.emplace_back(digest, top.bytes);
   for (const auto& inst : list.manifests) {
     TRY_ASSIGN(auto m, src.get_manifest(inst.digest));
-    TRY(add_image(src, m, c));
+    TRY(add_image(m, c));
   }
   return std::optional<Closure>(std::move(c));
 }

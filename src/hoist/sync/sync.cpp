@@ -150,6 +150,13 @@ Result<bool> Runner::already_present(transport::ImageSource& src, const Job& job
   return sigs && sigs->empty();
 }
 
+// The job's source; an oci: layout image with a recorded Docker original serves that.
+Result<transport::SourcePtr> open_job_source(const Job& job) {
+  auto opened = transport::all::open_source(job.src.name, job.group->ctx);
+  if (!opened) return fail(opened.error().wrap("initializing source " + job.src.name.str()));
+  return with_original_manifests(std::move(*opened), job.src.name);
+}
+
 Result<transport::DestinationPtr> Runner::open_destination(const Job& job) {
   auto dest = transport::all::open_destination(job.dest, m_o.dest_ctx);
   if (!dest) return fail(dest.error().wrap("initializing destination " + job.dest.str()));
@@ -167,9 +174,7 @@ Result<transport::DestinationPtr> Runner::open_destination(const Job& job) {
 Result<JobResult> Runner::copy_job(const Job& job, ImageProgress& progress) {
   JobResult out;
   TRY(with_retry(job.group->ctx, [&]() -> Status {
-    auto opened = transport::all::open_source(job.src.name, job.group->ctx);
-    if (!opened) return fail(opened.error().wrap("initializing source " + job.src.name.str()));
-    auto src = with_original_manifests(std::move(*opened), job.src.name);
+    TRY_ASSIGN(auto src, open_job_source(job));
     TRY_ASSIGN(bool present, already_present(*src, job));
     if (present) {
       progress.line("Skipping: image already present at destination");
@@ -202,9 +207,7 @@ Result<JobResult> Runner::plan_job(const Job& job) {
   JobResult out;
   ImagePlan plan;
   TRY(with_retry(job.group->ctx, [&]() -> Status {
-    auto opened = transport::all::open_source(job.src.name, job.group->ctx);
-    if (!opened) return fail(opened.error().wrap("initializing source " + job.src.name.str()));
-    auto src = with_original_manifests(std::move(*opened), job.src.name);
+    TRY_ASSIGN(auto src, open_job_source(job));
     auto probe = make_probe(job.dest, m_o.dest_ctx);
     TRY_ASSIGN(plan, plan_image(*src, *probe, m_o.all, m_o.copy.platform));
     return {};
