@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
-from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, WorkDirCase, hoist_only  # noqa: E402,F401
 
 
 
@@ -94,14 +94,10 @@ def docker_save_tar(path, items, gzip_layers=False):
         add_file(t, "manifest.json", json.dumps(manifest).encode())
 
 
-class Base(unittest.TestCase):
-    maxDiff = None
+class Base(WorkDirCase):
 
-    def setUp(self):
-        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        self._n = 0
+    def work_root(self):
+        return T
 
     def fresh_cwds(self):
         self._n += 1

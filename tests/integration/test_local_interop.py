@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
-from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, hoist_only, since  # noqa: E402,F401
+from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, WorkDirCase, hoist_only, since  # noqa: E402,F401
 
 JOBS = int(os.environ.get("HOIST_TEST_JOBS", "4"))   # parallel command pairs in both_many()
 FIXTURE_NAMES = list(images.FIXTURES)
@@ -131,14 +131,10 @@ def sha(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-class Base(unittest.TestCase):
-    maxDiff = None
+class Base(WorkDirCase):
 
-    def setUp(self):
-        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        self._n = 0
+    def work_root(self):
+        return T
 
     # -- running -------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, WorkDirCase, hoist_only  # noqa: E402,F401
 
 BIG = 3 << 20      # bytes of incompressible data in the big layer
 
@@ -57,20 +57,10 @@ def sha256_file(p):
     return "sha256:" + hashlib.sha256(Path(p).read_bytes()).hexdigest()
 
 
-class Base(unittest.TestCase):
-    maxDiff = None
+class Base(WorkDirCase):
 
-    def setUp(self):
-        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        self._n = 0
-
-    def cwd(self):
-        self._n += 1
-        p = self.work / str(self._n)
-        p.mkdir(parents=True)
-        return p
+    def work_root(self):
+        return T
 
     TIMEOUT = 240
 

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, WorkDirCase, hoist_only  # noqa: E402,F401
 from test_local_interop import canonical_stdout  # noqa: E402
 
 REQUEST_RE = re.compile(r'msg="response completed".*http\.request\.method=(\w+).*http\.request\.uri="?([^" ]+)')
@@ -93,8 +93,7 @@ def norm(r, version, peer):
     return util.Result(r.argv, r.rc, r.stdout, r.stderr.replace(GO_TLS_WRAP, ""))
 
 
-class Base(unittest.TestCase):
-    maxDiff = None
+class Base(WorkDirCase):
     MODE = "plain"
     REG_KW = {}
 
@@ -106,17 +105,8 @@ class Base(unittest.TestCase):
     def tearDownClass(cls):
         cls.reg.stop()
 
-    def setUp(self):
-        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        self._n = 0
-
-    def cwd(self):
-        self._n += 1
-        p = self.work / str(self._n)
-        p.mkdir(parents=True)
-        return p
+    def work_root(self):
+        return T
 
     # -- running ---------------------------------------------------------------------------
     def tool(self, binary, *args, cwd=None, env=None, input=None):

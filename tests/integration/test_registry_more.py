@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.faultproxy import FaultProxy  # noqa: E402
 from lib.registry import Registry  # noqa: E402
-from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, hoist_only  # noqa: E402,F401
+from lib.tools import GLOBAL, HOIST, SKOPEO, VH, VS, WorkDirCase, hoist_only  # noqa: E402,F401
 from test_local_interop import canonical_stdout  # noqa: E402
 
 SECRET = "s3cr3t-Pw-plugh"     # distinctive, so a leak is easy to spot
@@ -81,21 +81,11 @@ def access_log(reg):
     return out
 
 
-class Base(unittest.TestCase):
-    maxDiff = None
+class Base(WorkDirCase):
     TIMEOUT = 120
 
-    def setUp(self):
-        self.work = T / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        self._n = 0
-
-    def cwd(self):
-        self._n += 1
-        p = self.work / str(self._n)
-        p.mkdir(parents=True)
-        return p
+    def work_root(self):
+        return T
 
     def tool(self, binary, *args, cwd=None, env=None):
         cwd = cwd or self.cwd()

@@ -7,6 +7,7 @@ behaviour where hoist deliberately differs from skopeo, are skipped then.
 import os
 import shutil
 import unittest
+from pathlib import Path
 
 from lib import util
 
@@ -34,3 +35,24 @@ def hoist_only(f):
 def since(version):
     """Newest-skopeo behaviour introduced in skopeo `version`: skipped for older tools under test."""
     return unittest.skipIf(VH < version, f"needs skopeo >= {'.'.join(map(str, version))} behaviour")
+
+
+class WorkDirCase(unittest.TestCase):
+    """A fresh directory per test, `self.work` (below the module's temp root that
+    `work_root()` returns), and `cwd()` for numbered working directories inside it."""
+    maxDiff = None
+
+    def work_root(self):
+        raise NotImplementedError("a suite's Base returns its module temp root")
+
+    def setUp(self):
+        self.work = Path(self.work_root()) / "work" / self.id().rsplit(".", 2)[-2] / self._testMethodName
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self._n = 0
+
+    def cwd(self):
+        self._n += 1
+        p = self.work / str(self._n)
+        p.mkdir(parents=True)
+        return p
