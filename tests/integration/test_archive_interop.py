@@ -24,10 +24,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import images, util  # noqa: E402
 from lib.tools import GLOBAL, HOIST, HOIST_IS_SKOPEO, SKOPEO, VH, VS, WorkDirCase, hoist_only  # noqa: E402,F401
 
-
-
-
-
 T = None  # module temp root
 FX = None  # FX/<fixture>/dir: dir: layouts of the generated images
 FIXTURES = ["docker-gzip", "oci-gzip", "oci-none"]
@@ -57,6 +53,12 @@ def members(path):
             data = t.extractfile(m).read() if m.isreg() else b""
             out.append((m.name, m.type, m.mode, m.uid, m.gid, m.uname, m.gname, m.size, m.linkname, data))
     return out
+
+
+def in_skopeo_order(entries):
+    """Tar members in the order skopeo's directory walk writes them (names sorted, which for an
+    OCI layout puts each directory before its contents); hoist writes blobs as they are copied."""
+    return sorted(entries, key=lambda m: m[0])
 
 
 def newest_oci_file(name, data, version):
@@ -195,15 +197,58 @@ class OciArchiveWrite(Base):
                       for m in ms]
                 mh = [m[:7] + (len(newest_oci_file(m[0], m[9], VH)),) + m[8:9] + (newest_oci_file(m[0], m[9], VH),)
                       for m in mh]
-                self.assertEqual(ms, mh)
+                self.assertEqual(in_skopeo_order(ms), ms)
+                self.assertEqual(in_skopeo_order(mh), ms)
+                self.assert_streamed_order([m[0] for m in mh])
                 self.assertEqual(sorted(os.listdir(ch)), ["out.tar"])
+
+    def assert_streamed_order(self, names):
+        """hoist writes blobs as they are copied: directories first, index.json and oci-layout last."""
+        if HOIST_IS_SKOPEO:
+            return
+        self.assertEqual(names[:2], ["blobs", "blobs/sha256"])  # tarfile drops the "/"
+        self.assertEqual(names[-2:], ["index.json", "oci-layout"])
 
     def test_replaces_an_existing_archive(self):
         prepare = lambda cwd: shutil.copy(FX / "oci-none" / "dir" / "manifest.json", cwd / "out.tar")  # noqa: E731
         cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{FX / 'oci-gzip' / 'dir'}", "oci-archive:out.tar"],
                                    prepare=prepare)
         self.assert_same_result(rs, rh)
-        self.assertEqual([m[0] for m in members(cs / "out.tar")], [m[0] for m in members(ch / "out.tar")])
+        self.assertEqual([m[0] for m in members(cs / "out.tar")],
+                         [m[0] for m in in_skopeo_order(members(ch / "out.tar"))])
+
+
+    @hoist_only
+    def test_layers_are_not_staged(self):
+        """skopeo builds the layout in --tmpdir and tars it at commit; hoist streams each blob
+        into the archive once, so an unusable --tmpdir does not matter and skopeo fails."""
+        args = [f"dir:{FX / 'oci-gzip' / 'dir'}", "oci-archive:out.tar:v1"]
+        cs, ch = self.fresh_cwds()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", *args], cs))
+        self.assert_ok(self.hoist(["--tmpdir", "/nonexistent/tmp", *GLOBAL, "copy", *args], ch))
+        blobs = lambda path: [m for m in in_skopeo_order(members(path)) if m[0].startswith("blobs")]  # noqa: E731
+        self.assertEqual(blobs(ch / "out.tar"), blobs(cs / "out.tar"))
+        rs = self.skopeo(["--tmpdir", "/nonexistent/tmp", *GLOBAL, "copy", *args], self.fresh_cwds()[0])
+        self.assertNotEqual(rs.rc, 0, "skopeo no longer stages: the premise of this test changed")
+
+    def test_failed_copy_keeps_the_old_archive(self):
+        """A layer that fails its digest check mid-copy: the same error as skopeo, PATH untouched,
+        no temporary file left beside it."""
+        bad = self.work / "bad-src"
+        shutil.copytree(FX / "oci-gzip" / "dir", bad)
+        layer = max((p for p in bad.iterdir() if len(p.name) == 64), key=lambda p: p.stat().st_size)
+        data = bytearray(layer.read_bytes())
+        data[len(data) // 2] ^= 1
+        layer.write_bytes(bytes(data))
+        old = b"previous archive"
+        cs, rs, ch, rh = self.both([*GLOBAL, "copy", f"dir:{bad}", "oci-archive:out.tar:v1"],
+                                   prepare=lambda cwd: (cwd / "out.tar").write_bytes(old))
+        # stdout aside: skopeo copies the layers in parallel and announces them all before the
+        # bad one fails; hoist writes them one at a time into the archive and stops there.
+        self.assert_same_result(rs, rh, stdout=False)
+        self.assertNotEqual(rh.rc, 0)
+        self.assertEqual((ch / "out.tar").read_bytes(), old)
+        self.assertEqual(sorted(os.listdir(ch)), ["out.tar"])
 
 
 class CrossRead(Base):

@@ -50,35 +50,44 @@ Status add_tree(const stdfs::path& dir, const std::string& rel_prefix, TarWriter
 Status add_entry(const stdfs::path& path, const std::string& rel, TarWriter& writer) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return fail(fs::os_error("lstat", path, errno));
-  TarHeader h;
-  h.name = rel;
-  h.mode = st.st_mode & 07777;
-  h.uname = user_name(st.st_uid);
-  h.gname = group_name(st.st_gid);
-  h.mtime = rounded_seconds(st.st_mtim);
+  TarHeader h = entry_header(rel, st.st_mode, st.st_uid, st.st_gid, rounded_seconds(st.st_mtim));
   if (S_ISDIR(st.st_mode)) {
-    h.name += "/";
-    h.type = '5';
-    h.mode |= 040000;
     TRY(writer.add_header_only(h));
     return add_tree(path, h.name, writer);
   }
   if (S_ISLNK(st.st_mode)) {
     std::error_code ec;
-    h.type = '2';
-    h.mode |= 0120000;
     h.link_name = stdfs::read_symlink(path, ec).string();
     if (ec) return fail(fs::os_error("readlink", path, ec.value()));
     return writer.add_header_only(h);
   }
   if (!S_ISREG(st.st_mode)) return fail(ErrorKind::unsupported, "archive: unsupported file type of " + path.string());
-  h.mode |= 0100000;
   h.size = static_cast<uint64_t>(st.st_size);
   TRY_ASSIGN(auto reader, fs::FileReader::open(path));
   return writer.add_file(h, *reader);
 }
 
 } // namespace
+
+TarHeader entry_header(std::string rel, unsigned mode, unsigned uid, unsigned gid, int64_t mtime) {
+  TarHeader h;
+  h.name = std::move(rel);
+  h.mode = mode & 07777;
+  h.uname = user_name(uid);
+  h.gname = group_name(gid);
+  h.mtime = mtime;
+  if (S_ISDIR(mode)) {
+    h.name += "/";
+    h.type = '5';
+    h.mode |= 040000;
+  } else if (S_ISLNK(mode)) {
+    h.type = '2';
+    h.mode |= 0120000;
+  } else if (S_ISREG(mode)) {
+    h.mode |= 0100000;
+  }
+  return h;
+}
 
 Status tar_directory(const std::filesystem::path& root, TarWriter& writer) { return add_tree(root, "", writer); }
 

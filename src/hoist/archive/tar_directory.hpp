@@ -12,6 +12,10 @@
 
 namespace hoist::archive {
 
+// The header tar_directory() writes for an entry named `rel` (a directory gets its "/")
+// with stat(2)'s st_mode, owner and the mtime already rounded; no size or link target.
+TarHeader entry_header(std::string rel, unsigned mode, unsigned uid, unsigned gid, int64_t mtime);
+
 // Adds everything below `root` to `writer` (without closing it).
 Status tar_directory(const std::filesystem::path& root, TarWriter& writer);
 

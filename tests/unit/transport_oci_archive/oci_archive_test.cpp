@@ -1,9 +1,11 @@
 // oci-archive: against skopeo. An OCI image (gzip layers, so skopeo copies it verbatim)
 // is generated as a dir: layout; the archives skopeo and hoist write must hold the same
-// members with the same headers (mtimes aside: skopeo stores its temporary files' times),
+// members with the same headers (mtimes aside: skopeo stores its temporary files' times;
+// member order aside: hoist writes blobs as they are copied),
 // and each tool must read the other's archive.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -163,9 +165,16 @@ TEST_F(OciArchiveTest, WritesSkopeosMembersAndHeaders) {
   auto b = archive::TarIndex::scan_path(ours);
   ASSERT_TRUE(a && b);
   ASSERT_EQ(a->entries().size(), b->entries().size());
+  // skopeo's members are in directory-walk (sorted) order; hoist's blobs in copy order,
+  // after the directories and before index.json and oci-layout.
+  std::vector<archive::TarEntry> sorted = b->entries();
+  std::sort(sorted.begin(), sorted.end(), [](const auto& l, const auto& r) { return l.raw_name < r.raw_name; });
+  EXPECT_EQ(b->entries()[0].raw_name, "blobs/");
+  EXPECT_EQ(b->entries()[1].raw_name, "blobs/sha256/");
+  EXPECT_EQ(b->entries().back().raw_name, "oci-layout");
   for (size_t i = 0; i < a->entries().size(); ++i) {
     const auto& x = a->entries()[i];
-    const auto& y = b->entries()[i];
+    const auto& y = sorted[i];
     EXPECT_EQ(x.raw_name, y.raw_name);
     if (x.type != archive::EntryType::regular) {
       EXPECT_EQ(header_without_time(*a, x), header_without_time(*b, y)) << x.raw_name;

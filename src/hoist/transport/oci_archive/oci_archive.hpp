@@ -1,9 +1,10 @@
 // The oci-archive: transport (skopeo-compat.md §4.3): a tar of an OCI image layout.
 // skopeo untars a source into a temporary directory; hoist indexes the tar and reads
 // index.json and blobs/<alg>/<hex> in place (a compressed tar is decompressed to an
-// unlinked temporary file first). A destination is built as an oci: layout in a
-// temporary directory under --tmpdir and tarred at commit into a temporary sibling of
-// PATH that is renamed over it, so PATH holds exactly this one image, all or nothing.
+// unlinked temporary file first). A destination streams each blob into a temporary
+// sibling of PATH as it is copied (skopeo stages an oci: layout under --tmpdir and tars
+// it at commit) and renames it over PATH at commit, so PATH holds exactly this one
+// image, all or nothing.
 #pragma once
 
 #include <string>
