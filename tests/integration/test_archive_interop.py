@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -292,6 +293,47 @@ class CrossRead(Base):
         rh = self.hoist([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar.gz'}", "dir:out"], ch)
         self.assert_ok(rh)
         self.assertEqual(util.normalize(rs, VS).stdout, util.normalize(rh, VH).stdout)
+        self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
+
+    @hoist_only
+    def test_compressed_archive_is_read_only_to_its_end(self):
+        """docker save | gzip, then 8 MiB of noise after the tar's end marker, the gzip stream
+        cut short: hoist stops decompressing where the tar ends, so it never meets the damage
+        (skopeo decompresses all of it to --tmpdir). The same archive without its end marker
+        fails with a clear error."""
+        base = self.work / "base"
+        base.mkdir()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:a.tar"], base))
+        plain = (base / "a.tar").read_bytes()
+        noisy = gzip.compress(plain + os.urandom(8 << 20))
+        (base / "noisy.tar.gz").write_bytes(noisy[:-4096])
+        cs, ch = self.fresh_cwds()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar'}", "dir:out"], cs))
+        self.assert_ok(self.hoist([*GLOBAL, "copy", f"docker-archive:{base / 'noisy.tar.gz'}", "dir:out"], ch))
+        self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
+        stripped = plain.rstrip(b"\0")
+        (base / "cut.tar.gz").write_bytes(gzip.compress(stripped + os.urandom(8 << 20))[:-4096])
+        r = self.hoist([*GLOBAL, "copy", f"docker-archive:{base / 'cut.tar.gz'}", "dir:out2"], ch)
+        self.assertEqual(r.rc, 1, r.describe())
+        self.assertIn("invalid tar header at offset", r.stderr)
+
+
+    @hoist_only
+    def test_archive_from_a_pipe(self):
+        """`producer | hoist copy docker-archive:/dev/stdin …` with 8 MiB of zero padding after the
+        tar: the producer must not die of EPIPE (pipefail), and the image equals skopeo's copy of
+        the archive file (skopeo 1.9.3 reads no archive from a pipe: like a compressed one, its
+        spooled copy fails with "loading tar component manifest.json: archive/tar: invalid tar
+        header")."""
+        base = self.work / "base"
+        base.mkdir()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"dir:{FX / 'docker-gzip' / 'dir'}", "docker-archive:a.tar"], base))
+        (base / "padded.tar").write_bytes((base / "a.tar").read_bytes() + bytes(8 << 20))
+        cs, ch = self.fresh_cwds()
+        self.assert_ok(self.skopeo([*GLOBAL, "copy", f"docker-archive:{base / 'a.tar'}", "dir:out"], cs))
+        cmd = f"cat {base / 'padded.tar'} | {HOIST} {' '.join(GLOBAL)} copy docker-archive:/dev/stdin dir:out"
+        r = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], cwd=ch, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, f"{cmd}\n{r.stderr}")
         self.assertEqual(util.tree_diff(util.tree(cs / "out"), util.tree(ch / "out")), "")
 
 

@@ -37,6 +37,13 @@ inline constexpr char type_regular = '0', type_regular_old = '\0', type_hardlink
 
 enum class Magic { v7, ustar, gnu };
 
+inline constexpr uint64_t k_max_special_size = 1u << 20; // Go's maxSpecialFileSize
+
+// A member's data length rounded up to whole blocks.
+inline uint64_t padded(uint64_t n) { return (n + k_block - 1) / k_block * k_block; }
+// Types whose size field is ignored (Go's isHeaderOnlyType).
+inline bool header_only(char flag) { return flag >= type_hardlink && flag <= type_fifo; }
+
 bool is_zero(const Block& b);
 Magic magic_of(const Block& b);
 // Sum of the header bytes with the checksum field counted as spaces (unsigned and

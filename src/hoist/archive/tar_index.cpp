@@ -14,10 +14,10 @@ namespace hoist::archive {
 
 namespace {
 
-constexpr uint64_t k_max_special_size = 1u << 20; // Go's maxSpecialFileSize
+using tar::header_only;
+using tar::k_max_special_size;
+using tar::padded;
 constexpr int k_max_link_hops = 16;
-
-uint64_t padded(uint64_t n) { return (n + tar::k_block - 1) / tar::k_block * tar::k_block; }
 
 tl::unexpected<Error> invalid(std::string message) { return fail(ErrorKind::invalid_input, std::move(message)); }
 
@@ -40,8 +40,6 @@ EntryType entry_type(char flag, std::string_view name) {
   }
 }
 
-// Types whose size field is ignored (Go's isHeaderOnlyType).
-bool header_only(char flag) { return flag >= tar::type_hardlink && flag <= tar::type_fifo; }
 
 class Scanner {
 public:
