@@ -1,5 +1,7 @@
 #include "hoist/transport/oci/index.hpp"
 
+#include "hoist/manifest/manifest.hpp"
+
 #include "hoist/util/gojson.hpp"
 
 namespace hoist::transport::oci {
@@ -140,6 +142,17 @@ void add_manifest(Index& index, const IndexDescriptor& desc) {
     }
   }
   index.manifests.push_back(desc);
+}
+
+IndexDescriptor manifest_descriptor(const std::string& bytes, const std::string& mime, const std::string& digest,
+                                    const std::string& image) {
+  IndexDescriptor desc;
+  desc.digest = digest;
+  desc.size = static_cast<int64_t>(bytes.size());
+  if (!image.empty()) desc.annotations[std::string(k_ref_name_annotation)] = image;
+  desc.media_type = manifest::guess_mime_type(bytes);
+  if (desc.media_type.empty()) desc.media_type = mime;
+  return desc;
 }
 
 } // namespace hoist::transport::oci

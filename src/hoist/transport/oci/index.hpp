@@ -50,6 +50,11 @@ Result<Index> parse_index(std::string_view bytes);
 std::string serialize_index(const Index& index);
 // A new, empty index as c/image creates it (schemaVersion 2, OCI index mediaType).
 Index new_index();
+// The index.json entry for a manifest written to a layout: its digest and size, the
+// ref.name annotation when `image` is set, the media type guessed from the bytes (else `mime`).
+IndexDescriptor manifest_descriptor(const std::string& bytes, const std::string& mime, const std::string& digest,
+                                    const std::string& image);
+
 // c/image's addManifest: a named entry takes the name from an older entry; an unnamed
 // entry with the same digest is replaced; otherwise the descriptor is appended.
 void add_manifest(Index& index, const IndexDescriptor& desc);

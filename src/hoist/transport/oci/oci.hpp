@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "hoist/transport/transport.hpp"
 
@@ -17,6 +19,10 @@ struct LayoutRef {
 
 // "oci:DIR:IMAGE" / "oci:DIR:@N", as c/image's transports.ImageName prints it.
 std::string describe(const LayoutRef& ref);
+
+// What every OCI destination (oci:, oci-archive:) accepts, and why it refuses signatures.
+std::vector<std::string> destination_manifest_types();
+inline constexpr std::string_view k_signatures_unsupported = "Pushing signatures for OCI images is not supported";
 
 // Opens the image `ref` selects in the layout. Errors: `no descriptor found for reference
 // "x"` (ErrorKind::manifest_unknown), `more than one image in oci, choose an image`, ...

@@ -34,12 +34,8 @@ public:
       : m_ref(std::move(ref)), m_shared(std::move(shared)), m_accept_uncompressed(accept_uncompressed) {}
 
   std::string description() const override { return describe(m_ref); }
-  std::vector<std::string> supported_manifest_types() const override {
-    return {std::string(manifest::mt::oci_manifest), std::string(manifest::mt::oci_index)};
-  }
-  std::string signatures_unsupported_reason() const override {
-    return "Pushing signatures for OCI images is not supported";
-  }
+  std::vector<std::string> supported_manifest_types() const override { return destination_manifest_types(); }
+  std::string signatures_unsupported_reason() const override { return std::string(k_signatures_unsupported); }
   LayerCompression desired_layer_compression() const override {
     return m_accept_uncompressed ? LayerCompression::preserve : LayerCompression::compress;
   }
@@ -88,12 +84,7 @@ public:
     TRY(tmp.write(as_bytes(bytes)));
     TRY(tmp.commit(path));
     if (instance) return {};
-    IndexDescriptor desc;
-    desc.digest = digest.str();
-    desc.size = static_cast<int64_t>(bytes.size());
-    if (!m_ref.image.empty()) desc.annotations[std::string(k_ref_name_annotation)] = m_ref.image;
-    desc.media_type = manifest::guess_mime_type(bytes);
-    if (desc.media_type.empty()) desc.media_type = mime;
+    IndexDescriptor desc = manifest_descriptor(bytes, mime, digest.str(), m_ref.image);
     std::lock_guard lock(m_mutex);
     m_pending.push_back(std::move(desc));
     return {};
@@ -165,6 +156,10 @@ const timespec& run_start() {
 }
 
 } // namespace
+
+std::vector<std::string> destination_manifest_types() {
+  return {std::string(manifest::mt::oci_manifest), std::string(manifest::mt::oci_index)};
+}
 
 // Called early (static initialization) so that "run start" is the process start.
 [[maybe_unused]] static const timespec& g_run_start = run_start();

@@ -20,6 +20,7 @@
 #include "hoist/archive/tar_directory.hpp"
 #include "hoist/archive/tar_writer.hpp"
 #include "hoist/manifest/manifest.hpp"
+#include "hoist/transport/oci/oci.hpp"
 #include "hoist/transport/oci_archive/oci_archive.hpp"
 #include "hoist/util/fs.hpp"
 #include "hoist/util/strings.hpp"
@@ -67,12 +68,8 @@ public:
   Status start() { return add_dir("blobs"); }
 
   std::string description() const override { return m_name.str(); }
-  std::vector<std::string> supported_manifest_types() const override {
-    return {std::string(manifest::mt::oci_manifest), std::string(manifest::mt::oci_index)};
-  }
-  std::string signatures_unsupported_reason() const override {
-    return "Pushing signatures for OCI images is not supported";
-  }
+  std::vector<std::string> supported_manifest_types() const override { return oci::destination_manifest_types(); }
+  std::string signatures_unsupported_reason() const override { return std::string(oci::k_signatures_unsupported); }
   LayerCompression desired_layer_compression() const override {
     return m_accept_uncompressed ? LayerCompression::preserve : LayerCompression::compress;
   }
@@ -97,12 +94,7 @@ public:
       m_written.insert(digest);
     }
     if (instance) return {};
-    oci::IndexDescriptor desc;
-    desc.digest = digest.str();
-    desc.size = static_cast<int64_t>(bytes.size());
-    if (!m_name.ref.empty()) desc.annotations[std::string(oci::k_ref_name_annotation)] = m_name.ref;
-    desc.media_type = manifest::guess_mime_type(bytes);
-    if (desc.media_type.empty()) desc.media_type = mime;
+    oci::IndexDescriptor desc = oci::manifest_descriptor(bytes, mime, digest.str(), m_name.ref);
     m_pending.push_back(std::move(desc));
     return {};
   }
