@@ -160,7 +160,21 @@ class Faults(Base):
 
     @hoist_only
     def test_503_once_on_patch(self):
-        self._push_with(HOIST, lambda p: p.status(503, r"/blobs/uploads/", method="PATCH"), "p503a/x")
+        """A PATCH is sent only for a blob whose digest is unknown until it is sent: a layer
+        recompressed on the way. A 503 on it restarts that upload from a fresh stream."""
+        with FaultProxy(self.reg.url) as proxy:
+            rule = proxy.status(503, r"/blobs/uploads/", method="PATCH")
+            r = self.tool(HOIST, *GLOBAL, "copy", "--dest-tls-verify=false", "--dest-compress-format", "zstd",
+                          f"dir:{IMG}", f"docker://{proxy.host}/p503a/x:v1")
+            self.assertEqual(rule.hits, 1, f"fault not injected: {proxy.requests}")
+            self.assert_ok(r)
+        raw = util.run([SKOPEO, "inspect", "--raw", "--tls-verify=false", f"docker://{self.reg.host}/p503a/x:v1"])
+        self.assertEqual(raw.rc, 0, raw.describe())
+        layers = json.loads(raw.stdout)["layers"]
+        self.assertEqual({d["mediaType"] for d in layers}, {"application/vnd.oci.image.layer.v1.tar+zstd"})
+        pulled = self.tool(SKOPEO, *GLOBAL, "copy", "--src-tls-verify=false",
+                           f"docker://{self.reg.host}/p503a/x:v1", "dir:out", cwd=self.cwd())
+        self.assert_ok(pulled)
 
     @hoist_only
     def test_503_once_on_put_upload(self):
@@ -169,14 +183,14 @@ class Faults(Base):
     @hoist_only
     def test_413_on_a_whole_blob_switches_to_chunked_upload(self):
         """A registry behind a proxy that limits request bodies (nginx client_max_body_size):
-        the streamed PATCH of the ~3 MiB layer gets 413; hoist restarts the upload in chunks with
-        Content-Range until they fit, and the image lands intact."""
+        the monolithic PUT of the ~3 MiB layer gets 413; hoist restarts the upload as PATCHes
+        with Content-Range, halving them until they fit, and the image lands intact."""
         with FaultProxy(self.reg.url) as proxy:
-            rule = proxy.body_limit(1536 * 1024, r"/blobs/uploads/", method="PATCH")
+            rule = proxy.body_limit(1536 * 1024, r"/blobs/uploads/")
             r = self.tool(HOIST, *GLOBAL, "copy", "--dest-tls-verify=false", f"dir:{BIGIMG}",
                           f"docker://{proxy.host}/chunked/x:v1")
             self.assert_ok(r)
-            self.assertGreater(rule.hits, 0, f"no PATCH was refused: {proxy.requests}")
+            self.assertGreater(rule.hits, 0, f"no upload was refused: {proxy.requests}")
             patches = [q for q in proxy.requests if q[0] == "PATCH" and q[2] == 202]
             self.assertGreater(len(patches), 2, proxy.requests)
         raw = util.run([SKOPEO, "inspect", "--raw", "--tls-verify=false", f"docker://{self.reg.host}/chunked/x:v1"])

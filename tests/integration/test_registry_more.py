@@ -30,6 +30,7 @@ import termios
 import threading
 import time
 import unittest
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -405,24 +406,47 @@ class Protocol(Base):
         for who, binary in (("skopeo", SKOPEO), ("hoist", HOIST)):
             with self.subTest(tool=who):
                 pull, push = self._traffic(binary, self.plain, who)
-                self.assertTrue(pull and any(m == "PATCH" for m, *_ in push), (pull, push))
+                self.assertTrue(pull and any(m == "PUT" and "/blobs/uploads/" in u for m, u, *_ in push), (pull, push))
                 self.assertEqual({p for _, _, p, _, _ in pull + push}, {"HTTP/1.1"}, pull + push)
 
     @hoist_only   # skopeo (1.9.3 and newest) speaks HTTP/1.1 only: c/image's TLS transport has no ForceAttemptHTTP2
     def test_tls_uses_http2_except_streamed_uploads(self):
         """README: "HTTP/2 is used where a TLS registry offers it (not for uploads)"; docker-registry
-        offers h2 over TLS.  Every request of a pull is HTTP/2; in a push the streamed blob
-        bodies (PATCH) go over HTTP/1.1, everything else (HEAD, POST, the closing PUT, the
-        manifest PUT) over HTTP/2."""
+        offers h2 over TLS.  Every request of a pull is HTTP/2; in a push the requests that stream a
+        blob (the closing PUT ?digest= of each monolithic upload) go over HTTP/1.1, everything else
+        (HEAD, POST, the manifest PUT) over HTTP/2."""
         pull, push = self._traffic(HOIST, self.tls, "hoist")
         self.assertTrue(pull, "no pull requests in the access log")
         self.assertEqual({(m, p) for m, _, p, _, _ in pull}, {(m, "HTTP/2.0") for m, *_ in pull}, pull)
-        patches = [e for e in push if e[0] == "PATCH"]
-        self.assertEqual(len(patches), len(BUILT.all_blobs()), push)
-        self.assertEqual({p for _, _, p, _, _ in patches}, {"HTTP/1.1"}, push)
-        others = [e for e in push if e[0] != "PATCH"]
+        bodies = [e for e in push if e[0] == "PUT" and "/blobs/uploads/" in e[1]]
+        self.assertEqual(len(bodies), len(BUILT.all_blobs()), push)
+        self.assertEqual({p for _, _, p, _, _ in bodies}, {"HTTP/1.1"}, push)
+        others = [e for e in push if e not in bodies]
         self.assertTrue(any(m == "PUT" and "/manifests/" in u for m, u, *_ in others), push)
         self.assertEqual({p for _, _, p, _, _ in others}, {"HTTP/2.0"}, push)
+
+    @hoist_only   # skopeo sends POST, PATCH, PUT for every blob
+    def test_upload_is_monolithic_when_the_digest_is_known(self):
+        """A blob whose digest is known before it is sent goes up in two requests, the POST and
+        a PUT ?digest= carrying the bytes (the distribution spec's monolithic upload): no PATCH,
+        no second HEAD. A recompressed layer, whose digest is known only once it has been
+        sent, still streams as a PATCH followed by a bodiless PUT."""
+        _, push = self._traffic(HOIST, self.plain, "mono")
+        blobs = BUILT.all_blobs()
+        self.assertEqual([m for m, *_ in push if m == "PATCH"], [], push)
+        self.assertEqual(len([m for m, u, *_ in push if m == "POST" and "/blobs/uploads/" in u]), len(blobs), push)
+        for d in blobs:
+            heads = [u for m, u, *_ in push if m == "HEAD" and u.endswith("/blobs/" + d)]
+            puts = [u for m, u, *_ in push if m == "PUT" and "digest=" + urllib.parse.quote(d) in u]
+            self.assertLessEqual(len(heads), 1, (d, push))
+            self.assertEqual(len(puts), 1, (d, push))
+        before = len(access_log(self.plain))
+        r = self.tool(HOIST, *GLOBAL, "copy", *self.plain.tls_flags("dest-"), "--dest-compress-format", "zstd",
+                      f"dir:{IMG}", f"docker://{self.plain.host}/proto/zstd:v1")
+        self.assert_ok(r)
+        push = access_log(self.plain)[before:]
+        layers = json.loads(BUILT.manifest)["layers"]
+        self.assertEqual(len([m for m, *_ in push if m == "PATCH"]), len(layers), push)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -368,6 +368,60 @@ class SyncCase(unittest.TestCase):
             for i in range(4):
                 self.assertEqual(manifest_digest(dest, "r%d:v1" % i),
                                  manifest_digest(src, "shared/r%d:v1" % i))
+            log = requests(dest)
+            blobs = len(digests)
+            self.assertEqual(blobs, 4, digests)  # 3 layers and the config, each uploaded once
+            for i in range(4):  # no blob asked for twice in one repository
+                heads = [u for m, u in log if m == "HEAD" and u.startswith("/v2/r%d/blobs/" % i)]
+                self.assertEqual(len(heads), len(set(heads)), heads)
+            # the other three repositories mount every blob, without first asking where it is
+            mounts = [u for m, u in log if m == "POST" and "mount=" in u]
+            self.assertEqual(len(mounts), 3 * blobs, log)
+            self.assertEqual([u for m, u in log if m == "HEAD" and "/blobs/" in u and not
+                              any(u.startswith("/v2/r%d/" % i) for i in range(4))], [])
+
+    def test_dir_sync_downloads_each_blob_once(self):
+        """skopeo downloads a layer again for every image directory that holds it
+        (containers/skopeo#2349); hoist downloads each blob once per sync and hard-links it into
+        the other directories, which stay complete, independent dir: images."""
+        src = Registry("plain").start()
+        self.addCleanup(src.stop)
+        path = self.path("same")
+        images.make_image(path, kind="docker", layers=3, seed=9, size=64 << 10)
+        for ref in ("share/a:v1", "share/a:v2", "share/b:v1"):
+            src.push_dir(path, ref)
+        yaml_path = self.path("s.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n    share/a: []\n    share/b: []\n" % src.host)
+        before = len(requests(src))
+        out = self.path("out")
+        self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+        time.sleep(0.3)  # the registry's log line follows its response
+        gets = [u.rsplit("/", 1)[1] for m, u in requests(src)[before:] if m == "GET" and "/blobs/" in u]
+        with open(os.path.join(path, "manifest.json")) as f:
+            manifest = json.load(f)
+        layers = [d["digest"] for d in manifest["layers"]]
+        self.assertEqual(sorted(d for d in gets if d in layers), sorted(layers), gets)  # each layer once
+        # the config is read by each image's copy (as skopeo's), to parse it
+        self.assertEqual(len(gets), len(layers) + 3, gets)
+        dirs = image_dirs(out)
+        self.assertEqual(dirs, ["a:v1", "a:v2", "b:v1"])
+        names = sorted(n for n in os.listdir(os.path.join(out, dirs[0])) if len(n) == 64)
+        self.assertEqual(len(names), 4, names)
+        for n in names:
+            inodes = {os.stat(os.path.join(out, d, n)).st_ino for d in dirs}
+            self.assertEqual(len(inodes), 1, (n, inodes))
+        for d in dirs:
+            verify_dir_image(self, os.path.join(out, d))
+            r = util.run([SKOPEO, "copy", "dir:" + os.path.join(out, d), "dir:" + self.path("back-" + d)])
+            self.assertEqual(r.rc, 0, r.describe())
+        # a re-run replaces nothing, and deleting one directory leaves the others whole
+        snap = stat_snapshot(out)
+        self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
+        self.assertEqual(stat_snapshot(out), snap)
+        shutil.rmtree(os.path.join(out, "a:v1"))
+        for d in dirs[1:]:
+            verify_dir_image(self, os.path.join(out, d))
 
     # ---- round trips ------------------------------------------------------------------
     def _check_mirror(self, dest, prefix=""):

@@ -144,7 +144,11 @@ uint64_t spool_budget(int fd) {
 Status decompress_into(const std::filesystem::path& path, int fd, const std::string& temp_name, uint64_t limit,
                        bool drain) {
   ArchivePtr a(archive_read_new());
-  archive_read_support_filter_all(a.get());
+  // The compressions skopeo auto-detects (detect_compression); anything else is read as-is.
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_filter_bzip2(a.get());
+  archive_read_support_filter_xz(a.get());
+  archive_read_support_filter_zstd(a.get());
   archive_read_support_format_raw(a.get());
   struct archive_entry* entry = nullptr;
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK ||

@@ -123,8 +123,8 @@ public:
   Result<BlobResult> get_blob(const Digest& digest, const std::vector<std::string>& urls = {});
   // POST ?from=&mount=; an error when the registry did not mount it (202 is cancelled).
   Status mount_blob(const std::string& from_name, const std::string& from_path, const Digest& digest);
-  // POST → PATCH (streamed) → PUT ?digest=. `digest` may be unknown (computed while
-  // sending). The whole upload is restarted on transient failures when `reopenable`
+  // POST → PUT ?digest= with the streamed body when `digest` is known; POST → PATCH
+  // (streamed) → PUT ?digest= when it is not (computed while sending). The whole upload is restarted on transient failures when `reopenable`
   // (each attempt calls `source` again for a fresh stream).
   Result<UploadResult> upload_blob(const BodySource& source, bool reopenable, int64_t size,
                                    const std::optional<Digest>& digest);
@@ -153,7 +153,8 @@ private:
   Result<http::StreamPtr> send_once(const Call& call);
   Result<UploadResult> upload_once(const BodySource& source, int64_t size, const std::optional<Digest>& digest);
   Result<UploadResult> upload_chunked(const BodySource& source, const std::optional<Digest>& digest, size_t chunk);
-  Result<UploadResult> finish_upload(const std::string& loc, const Digest& digest, int64_t size);
+  Result<UploadResult> finish_upload(const std::string& loc, const Digest& digest, int64_t size,
+                                     BodySource body = nullptr);
   Result<std::string> start_upload(const std::optional<Scope>& extra);
 
   std::shared_ptr<Client> m_client;

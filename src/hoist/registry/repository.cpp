@@ -247,20 +247,12 @@ Result<std::string> Repository::start_upload(const std::optional<Scope>& extra) 
   return location(resp, "determining upload URL");
 }
 
-Result<UploadResult> Repository::upload_once(const BodySource& source, int64_t size,
-                                             const std::optional<Digest>& digest) {
-  TRY_ASSIGN(std::string loc, start_upload(std::nullopt));
-  TRY_ASSIGN(ReaderPtr raw, source());
-  auto counting = std::make_shared<CountingReader>(std::move(raw), !digest);
-  Call patch;
-  patch.method = "PATCH";
-  patch.target = loc;
-  patch.headers.push_back({"Content-Type", "application/octet-stream"});
-  patch.body_size = size;
-  bool opened = false;
-  patch.body = [&]() -> Result<ReaderPtr> {
-    if (opened) return fail(ErrorKind::internal, "Reading data from an already terminated upload");
-    opened = true;
+// The blob body as a Call body: the first (and only) call borrows the shared counting reader.
+static BodySource borrow_once(const std::shared_ptr<CountingReader>& counting) {
+  auto opened = std::make_shared<bool>(false);
+  return [counting, opened]() -> Result<ReaderPtr> {
+    if (*opened) return fail(ErrorKind::internal, "Reading data from an already terminated upload");
+    *opened = true;
     struct Borrow final : Reader {
       std::shared_ptr<CountingReader> r;
       Result<size_t> read(std::span<std::byte> buf) override { return r->read(buf); }
@@ -269,10 +261,32 @@ Result<UploadResult> Repository::upload_once(const BodySource& source, int64_t s
     b->r = counting;
     return ReaderPtr(std::move(b));
   };
+}
+
+// POST, then the blob in one streamed request. With the digest known up front that is the
+// closing PUT ?digest= itself (the distribution spec's monolithic upload: two requests, and
+// the registry stores no intermediate hash state); otherwise a PATCH, whose bytes give the
+// digest, and a bodiless PUT.
+Result<UploadResult> Repository::upload_once(const BodySource& source, int64_t size,
+                                             const std::optional<Digest>& digest) {
+  TRY_ASSIGN(std::string loc, start_upload(std::nullopt));
+  TRY_ASSIGN(ReaderPtr raw, source());
+  auto counting = std::make_shared<CountingReader>(std::move(raw), !digest);
+  if (digest) {
+    TRY_ASSIGN(auto done, finish_upload(loc, *digest, size, borrow_once(counting)));
+    done.size = counting->count();
+    return done;
+  }
+  Call patch;
+  patch.method = "PATCH";
+  patch.target = loc;
+  patch.headers.push_back({"Content-Type", "application/octet-stream"});
+  patch.body_size = size;
+  patch.body = borrow_once(counting);
   TRY_ASSIGN(auto resp, send_buffered(patch, 1u << 20));
   if (!success_status(resp.status)) return fail(response_to_error(resp).wrap("uploading layer chunked"));
   TRY_ASSIGN(loc, location(resp, "determining upload URL"));
-  return finish_upload(loc, digest ? *digest : counting->digest(), counting->count());
+  return finish_upload(loc, counting->digest(), counting->count());
 }
 
 // Reads until `buf` is full or the stream ends.
@@ -314,7 +328,9 @@ Result<UploadResult> Repository::upload_chunked(const BodySource& source, const 
   return finish_upload(loc, digest ? *digest : counting.digest(), counting.count());
 }
 
-Result<UploadResult> Repository::finish_upload(const std::string& loc, const Digest& final_digest, int64_t size) {
+// PUT <location>?digest=, with the blob as its body when `body` is set.
+Result<UploadResult> Repository::finish_upload(const std::string& loc, const Digest& final_digest, int64_t size,
+                                               BodySource body) {
   TRY_ASSIGN(auto url, http::parse_url(loc));
   http::QueryValues q = http::parse_query(url.query);
   std::erase_if(q, [](const auto& kv) { return kv.first == "digest"; });
@@ -324,6 +340,10 @@ Result<UploadResult> Repository::finish_upload(const std::string& loc, const Dig
   put.method = "PUT";
   put.target = url.str();
   put.headers.push_back({"Content-Type", "application/octet-stream"});
+  if (body) {
+    put.body = std::move(body);
+    put.body_size = size;
+  }
   TRY_ASSIGN(auto done, send_buffered(put, 1u << 20));
   if (done.status != 201)
     return fail(response_to_error(done).wrap(fmt::format("uploading layer to {}", put.target)));

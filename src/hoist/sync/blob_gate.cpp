@@ -14,12 +14,37 @@ std::optional<BlobGate::Outcome> BlobGate::claim_or_wait(const std::string& key)
   return entry->outcome;
 }
 
+std::optional<BlobGate::Outcome> BlobGate::known(const std::string& key) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_entries.find(key);
+  if (it == m_entries.end() || !it->second->done || !it->second->outcome.ok) return std::nullopt;
+  return it->second->outcome;
+}
+
+void BlobGate::add_location(const std::string& key, const std::string& registry, const std::string& repository) {
+  std::lock_guard lock(m_mutex);
+  auto& entry = m_entries[key];
+  if (!entry) {
+    entry = std::make_shared<Entry>();
+    entry->done = true;
+  }
+  // An upload in flight keeps its owner and waiters; a successful publish() keeps this.
+  if (!entry->done) {
+    entry->outcome.repositories.insert(repository);
+    return;
+  }
+  entry->outcome.ok = true;
+  entry->outcome.registry = registry;
+  entry->outcome.repositories.insert(repository);
+}
+
 void BlobGate::publish(const std::string& key, Outcome outcome) {
   {
     std::lock_guard lock(m_mutex);
     auto it = m_entries.find(key);
     if (it == m_entries.end() || it->second->done) return;
     it->second->done = true;
+    if (outcome.ok) outcome.repositories.merge(it->second->outcome.repositories);
     it->second->outcome = outcome;
     // A failed upload forgets the key, so the next image to need it becomes its owner.
     if (!outcome.ok) m_entries.erase(it);
@@ -51,9 +76,20 @@ public:
   bool accepts_foreign_layer_urls() const override { return m_inner->accepts_foreign_layer_urls(); }
 
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
-    TRY_ASSIGN(bool reused, m_inner->try_reuse_blob(info));
-    if (reused || !info.digest) return reused;
+    if (!info.digest) return m_inner->try_reuse_blob(info);
     std::string key = m_scope + "|" + info.digest->str();
+    // On a registry, what the gate knows saves the HEAD; a local check is cheaper than that.
+    if (!m_repository.empty()) {
+      if (auto seen = m_gate.known(key)) {
+        TRY_ASSIGN(bool reused, reuse_known(info, key, *seen));
+        if (reused) return true;
+      }
+    }
+    TRY_ASSIGN(bool reused, m_inner->try_reuse_blob(info));
+    if (reused) {
+      note_location(key);
+      return true;
+    }
     auto outcome = m_gate.claim_or_wait(key);
     if (!outcome) {
       std::lock_guard lock(m_mutex);
@@ -61,12 +97,7 @@ public:
       return false;
     }
     if (!outcome->ok) return false;
-    BlobInfo again = info;
-    if (!outcome->repository.empty()) {
-      again.source_registry = outcome->registry;
-      again.source_repository = outcome->repository;
-    }
-    return m_inner->try_reuse_blob(again);
+    return reuse_known(info, key, *outcome);
   }
 
   // The copy engine sends configs without asking first; gate them like layers, so
@@ -105,6 +136,29 @@ public:
   }
 
 private:
+  // A blob the gate knows: linked from another image's file (dir:); on a registry present
+  // when this repository holds it, else mounted straight from one that does; elsewhere (a
+  // layout) the inner check decides.
+  Result<bool> reuse_known(const BlobInfo& info, const std::string& key, const BlobGate::Outcome& seen) {
+    if (!seen.file.empty()) {
+      TRY_ASSIGN(bool linked, m_inner->reuse_blob_file(seen.file, info));
+      if (linked) return true;
+    }
+    if (m_repository.empty() || seen.repositories.empty()) return m_inner->try_reuse_blob(info);
+    if (seen.repositories.count(m_repository)) return true;
+    BlobInfo mount = info;
+    mount.source_registry = seen.registry;
+    mount.source_repository = *seen.repositories.begin();
+    mount.known_at_source = true;
+    TRY_ASSIGN(bool reused, m_inner->try_reuse_blob(mount));
+    if (reused) note_location(key);
+    return reused;
+  }
+
+  void note_location(const std::string& key) {
+    if (!m_repository.empty()) m_gate.add_location(key, m_registry, m_repository);
+  }
+
   void settle(const BlobInfo& info, bool ok) {
     if (!info.digest) return;
     std::string key = m_scope + "|" + info.digest->str();
@@ -112,7 +166,10 @@ private:
       std::lock_guard lock(m_mutex);
       if (!m_claims.erase(key)) return;
     }
-    m_gate.publish(key, BlobGate::Outcome{ok, m_registry, m_repository});
+    BlobGate::Outcome outcome{ok, m_registry, {}, ""};
+    if (ok && !m_repository.empty()) outcome.repositories.insert(m_repository);
+    if (ok) outcome.file = m_inner->blob_file(*info.digest).value_or("");
+    m_gate.publish(key, std::move(outcome));
   }
 
   void release_all() {

@@ -5,6 +5,11 @@
 // cross-repository mount in another one, a present file in a layout) instead of sending
 // it again. A failed or abandoned upload releases the waiters, who then upload it
 // themselves, so a wait never turns into a failure.
+// The gate also remembers, for the rest of the sync, every repository where a blob is known
+// to be (uploaded, mounted or found there). A later image asks nothing for a blob its
+// repository is known to hold, and mounts one known elsewhere on the registry directly,
+// without the HEADs it would otherwise send first. Images written to dir: directories link
+// (or copy) the file another image of the sync stored instead of downloading it again.
 #pragma once
 
 #include <condition_variable>
@@ -22,12 +27,19 @@ class BlobGate {
 public:
   struct Outcome {
     bool ok = false;
-    std::string registry, repository; // where the owner put it (docker)
+    std::string registry;                // docker: the registry of `repositories`
+    std::set<std::string> repositories;  // docker: where the blob is known to be
+    std::string file;                    // dir: the owner's copy, for others to link
   };
   // nullopt: the caller is now the owner and must call publish(); else the finished
   // owner's outcome (after waiting for it).
   std::optional<Outcome> claim_or_wait(const std::string& key);
   void publish(const std::string& key, Outcome outcome);
+  // The outcome of a finished, successful upload of `key` (or of a blob found or mounted),
+  // without waiting or claiming; nullopt otherwise.
+  std::optional<Outcome> known(const std::string& key);
+  // Records that `repository` on `registry` holds the blob `key`.
+  void add_location(const std::string& key, const std::string& registry, const std::string& repository);
 
 private:
   struct Entry {

@@ -168,6 +168,8 @@ Result<transport::DestinationPtr> Runner::open_destination(const Job& job) {
     std::string scope = "oci:" + transport::resolve_path_explicit(job.dest.path);
     return gate_destination(std::move(*dest), m_gate, scope, "", "", &m_commit_mutex);
   }
+  if (job.dest.transport == reference::Transport::dir)
+    return gate_destination(std::move(*dest), m_gate, "dir:", "", "", nullptr);
   return std::move(*dest);
 }
 

@@ -30,6 +30,9 @@ struct BlobInfo {
   // destination on the same registry tries a cross-repository mount from there.
   std::string source_registry;
   std::string source_repository;
+  // source_repository is known to hold the blob (a sync saw it uploaded or mounted there):
+  // the destination mounts it without checking first.
+  bool known_at_source = false;
 };
 
 struct ManifestBytes {
@@ -113,6 +116,16 @@ public:
                                                const BlobInfo& info, bool is_config) {
     TRY_ASSIGN(ReaderPtr stream, reopen());
     return put_blob(*stream, info, is_config);
+  }
+  // The file holding a blob this destination stored (verified), for other images of a
+  // sync to share; nullopt when blobs are not plain files (default).
+  virtual std::optional<std::string> blob_file(const Digest&) const { return std::nullopt; }
+  // Stores the blob from `file` (another destination's blob_file()) without the source;
+  // false when that is not possible here (default) or the file is gone.
+  virtual Result<bool> reuse_blob_file(const std::string& file, const BlobInfo& info) {
+    (void)file;
+    (void)info;
+    return false;
   }
   // Stores a manifest: the top level when `instance` is empty, else a list instance.
   virtual Status put_manifest(const std::string& bytes, const std::string& mime,

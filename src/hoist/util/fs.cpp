@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace hoist::fs {
@@ -121,6 +123,50 @@ Status TempFile::commit(const stdfs::path& final_path) {
   if (::rename(m_path.c_str(), final_path.c_str()) != 0) return fail(os_error("rename", final_path, errno));
   m_done = true;
   return {};
+}
+
+Status TempFile::append_file(const stdfs::path& from) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return fail(os_error("open", from, errno));
+  std::vector<std::byte> buf;
+  for (;;) {
+    ssize_t n = buf.empty() ? ::copy_file_range(in, nullptr, m_fd, nullptr, 1u << 30, 0) : ::read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    // Not across these file systems (or kernels): an ordinary copy.
+    if (n < 0 && buf.empty() && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+      buf.resize(1u << 20);
+      continue;
+    }
+    if (n < 0) {
+      int e = errno;
+      ::close(in);
+      return fail(os_error(buf.empty() ? "copy_file_range" : "read", from, e));
+    }
+    if (n == 0) break;
+    if (!buf.empty()) {
+      if (auto st = write(std::span<const std::byte>(buf.data(), static_cast<size_t>(n))); !st) {
+        ::close(in);
+        return st;
+      }
+    }
+  }
+  ::close(in);
+  return {};
+}
+
+Status link_or_copy(const stdfs::path& from, const stdfs::path& to, std::string_view temp_prefix) {
+  TRY_ASSIGN(auto tmp, TempFile::create(to.parent_path(), temp_prefix, 0644));
+  // The temporary file reserves a unique name; the link takes that name plus a suffix.
+  std::string linked = tmp.path().string() + ".link";
+  if (::link(from.c_str(), linked.c_str()) == 0) {
+    if (::rename(linked.c_str(), to.c_str()) == 0) return {};
+    int e = errno;
+    ::unlink(linked.c_str());
+    return fail(os_error("rename", to, e));
+  }
+  if (errno == ENOENT) return fail(os_error("link", from, errno));
+  TRY(tmp.append_file(from));
+  return tmp.commit(to);
 }
 
 Result<std::unique_ptr<FileReader>> FileReader::open(const stdfs::path& path) {

@@ -24,6 +24,12 @@ Status remove_all(const stdfs::path& path);
 // Go's os error text: "open /x: no such file or directory".
 Error os_error(std::string_view op, const stdfs::path& path, int err);
 
+// Makes `to` a file with the bytes of `from`, atomically (through a temporary file in
+// `to`'s directory named with `temp_prefix`, then rename(2)): a hard link where the file
+// system allows one, else a copy. For content-addressed files that are never written in
+// place, so sharing the inode is safe.
+Status link_or_copy(const stdfs::path& from, const stdfs::path& to, std::string_view temp_prefix);
+
 // A file being written. It becomes visible under its final name only by commit();
 // destroying an uncommitted TempFile removes it.
 class TempFile final : public Writer {
@@ -39,6 +45,8 @@ public:
   Result<size_t> read_at(uint64_t offset, std::span<std::byte> buf);
   Status truncate(uint64_t size);
   Status commit(const stdfs::path& final_path);
+  // Appends the whole of file `from` (copy_file_range: the bytes stay in the kernel).
+  Status append_file(const stdfs::path& from);
   const stdfs::path& path() const { return m_path; }
 
 private:

@@ -104,6 +104,27 @@ public:
     return out;
   }
 
+  std::optional<std::string> blob_file(const Digest& digest) const override {
+    return go_join_path({m_path, digest.dir_name()});
+  }
+
+  // Another image's copy of the blob, hard-linked (or copied) in; skopeo downloads it again.
+  Result<bool> reuse_blob_file(const std::string& file, const BlobInfo& info) override {
+    if (!info.digest) return false;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (info.size >= 0 && st.st_size != info.size)) return false;
+    std::string name = info.digest->dir_name();
+    std::string target = go_join_path({m_path, name});
+    if (target == file) return false;
+    if (auto st2 = fs::link_or_copy(file, target, k_temp_prefix); !st2) {
+      log::debug(fmt::format("sharing {} from {}: {}", name, file, st2.error().what()));
+      return false;
+    }
+    keep(name, *info.digest);
+    written(name);
+    return true;
+  }
+
   Status put_manifest(const std::string& bytes, const std::string&, const std::optional<Digest>& instance) override {
     if (!instance) return stage("manifest.json", bytes, m_manifest);
     std::string name = instance->dir_name() + ".manifest.json";

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+#include <set>
+
 #include "hoist/auth/credentials.hpp"
 #include "hoist/manifest/manifest.hpp"
 #include "hoist/registry/errors.hpp"
@@ -81,9 +84,12 @@ public:
 
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
     if (!info.digest) return fail(ErrorKind::internal, "Can not check for a blob with unknown digest");
+    if (info.known_at_source && mountable(info) && mount(info)) return true;
     TRY_ASSIGN(auto size, m_repo->blob_exists(*info.digest));
     if (size) return true;
-    return try_mount(info);
+    TRY_ASSIGN(bool mounted, try_mount(info));
+    if (!mounted) remember_missing(*info.digest);
+    return mounted;
   }
 
   Result<BlobInfo> put_blob(Reader& stream, const BlobInfo& info, bool is_config) override {
@@ -127,7 +133,8 @@ public:
 private:
   Result<BlobInfo> upload(const std::function<Result<ReaderPtr>()>& source, bool reopenable, const BlobInfo& info,
                           bool) {
-    if (info.digest) {
+    // c/image asks again here; a blob try_reuse_blob just found missing is not asked twice.
+    if (info.digest && !forget_missing(*info.digest)) {
       TRY_ASSIGN(auto size, m_repo->blob_exists(*info.digest));
       if (size) return reused(info, *size);
     }
@@ -144,17 +151,25 @@ private:
     return out;
   }
 
+  bool mountable(const BlobInfo& info) const {
+    return info.source_registry == m_name.domain && !info.source_repository.empty() &&
+           info.source_repository != m_name.path;
+  }
+
   // A blob of another repository on the same registry: HEAD there, then mount.
   Result<bool> try_mount(const BlobInfo& info) {
-    if (info.source_registry != m_name.domain || info.source_repository.empty() ||
-        info.source_repository == m_name.path)
-      return false;
+    if (!mountable(info)) return false;
     std::string other_name = info.source_registry + "/" + info.source_repository;
     auto exists = m_repo->blob_exists_in(other_name, info.source_repository, *info.digest);
     if (!exists || !*exists) {
       if (!exists) log::debug(fmt::format("... Failed: {}", exists.error().what()));
       return false;
     }
+    return mount(info);
+  }
+
+  bool mount(const BlobInfo& info) {
+    std::string other_name = info.source_registry + "/" + info.source_repository;
     if (auto st = m_repo->mount_blob(other_name, info.source_repository, *info.digest); !st) {
       log::debug(fmt::format("... Mount failed: {}", st.error().what()));
       return false;
@@ -162,9 +177,20 @@ private:
     return true;
   }
 
+  void remember_missing(const Digest& digest) {
+    std::lock_guard lock(m_missing_mutex);
+    m_missing.insert(digest.str());
+  }
+  bool forget_missing(const Digest& digest) {
+    std::lock_guard lock(m_missing_mutex);
+    return m_missing.erase(digest.str()) > 0;
+  }
+
   reference::DockerName m_name;
   bool m_unknown_digest;
   std::shared_ptr<Repository> m_repo;
+  std::mutex m_missing_mutex;
+  std::set<std::string> m_missing; // checked by try_reuse_blob and absent: upload without a HEAD
 };
 
 } // namespace

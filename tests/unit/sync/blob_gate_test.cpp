@@ -1,0 +1,178 @@
+// The sync's blob gate: what later images ask of the destination once a blob is known.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "hoist/sync/blob_gate.hpp"
+#include "hoist/util/io.hpp"
+
+namespace hoist::sync {
+namespace {
+
+using transport::BlobInfo;
+
+// Records every call; `present` decides try_reuse_blob, `file_ok` reuse_blob_file.
+class RecordingDestination final : public transport::ImageDestination {
+public:
+  std::vector<std::string>& calls;
+  bool present = false;
+  bool file_ok = true;
+  std::string file_root; // non-empty: blob_file() names a file here
+  std::function<void()> on_check;
+  explicit RecordingDestination(std::vector<std::string>& log) : calls(log) {}
+
+  std::string description() const override { return "recording:"; }
+  std::vector<std::string> supported_manifest_types() const override { return {}; }
+  bool thread_safe_put_blob() const override { return true; }
+  Result<bool> try_reuse_blob(const BlobInfo& info) override {
+    calls.push_back(info.known_at_source ? "mount " + info.source_repository : "check");
+    if (on_check && !info.known_at_source) on_check();
+    return present || info.known_at_source;
+  }
+  Result<BlobInfo> put_blob(Reader&, const BlobInfo& info, bool) override {
+    calls.push_back("put");
+    return info;
+  }
+  std::optional<std::string> blob_file(const Digest& d) const override {
+    if (file_root.empty()) return std::nullopt;
+    return file_root + "/" + d.hex();
+  }
+  Result<bool> reuse_blob_file(const std::string& file, const BlobInfo&) override {
+    calls.push_back("link " + file);
+    return file_ok;
+  }
+  Status put_manifest(const std::string&, const std::string&, const std::optional<Digest>&) override { return {}; }
+  Status commit() override { return {}; }
+};
+
+BlobInfo blob(const std::string& data) {
+  BlobInfo info;
+  info.digest = Digest::of(data);
+  info.size = static_cast<int64_t>(data.size());
+  return info;
+}
+
+struct Image {
+  std::vector<std::string> calls;
+  RecordingDestination* inner = nullptr;
+  transport::DestinationPtr dest;
+};
+
+Image docker_image(BlobGate& gate, const std::string& repo) {
+  Image img;
+  auto inner = std::make_unique<RecordingDestination>(img.calls);
+  img.inner = inner.get();
+  img.dest = gate_destination(std::move(inner), gate, "docker:reg", "reg", repo, nullptr);
+  return img;
+}
+
+Status upload(Image& img, const BlobInfo& info) {
+  TRY_ASSIGN(bool reused, img.dest->try_reuse_blob(info));
+  if (reused) return fail(ErrorKind::internal, "unexpected reuse");
+  MemoryReader r("x");
+  TRY(img.dest->put_blob(r, info, false));
+  return {};
+}
+
+TEST(BlobGate, AKnownBlobNeedsNoRequestInItsRepositoryAndADirectMountElsewhere) {
+  BlobGate gate;
+  auto layer = blob("layer");
+  Image first = docker_image(gate, "ns/a");
+  ASSERT_TRUE(upload(first, layer));
+  EXPECT_EQ(first.calls, (std::vector<std::string>{"check", "put"}));
+
+  Image same = docker_image(gate, "ns/a");
+  EXPECT_EQ(same.dest->try_reuse_blob(layer), true);
+  EXPECT_TRUE(same.calls.empty());
+
+  Image other = docker_image(gate, "ns/b");
+  EXPECT_EQ(other.dest->try_reuse_blob(layer), true);
+  EXPECT_EQ(other.calls, (std::vector<std::string>{"mount ns/a"}));
+  // and ns/b now counts as holding it too
+  Image third = docker_image(gate, "ns/b");
+  EXPECT_EQ(third.dest->try_reuse_blob(layer), true);
+  EXPECT_TRUE(third.calls.empty());
+}
+
+TEST(BlobGate, ABlobFoundInARepositoryIsRememberedWithoutBlockingLaterImages) {
+  BlobGate gate;
+  auto layer = blob("pre-existing");
+  Image found = docker_image(gate, "ns/a");
+  found.inner->present = true;
+  EXPECT_EQ(found.dest->try_reuse_blob(layer), true);
+  EXPECT_EQ(found.calls, (std::vector<std::string>{"check"}));
+  // another repository mounts it from there at once (no wait for an owner that never comes)
+  Image other = docker_image(gate, "ns/b");
+  EXPECT_EQ(other.dest->try_reuse_blob(layer), true);
+  EXPECT_EQ(other.calls, (std::vector<std::string>{"mount ns/a"}));
+}
+
+TEST(BlobGate, AFailedUploadLetsTheNextImageUploadIt) {
+  BlobGate gate;
+  auto layer = blob("flaky");
+  {
+    Image failing = docker_image(gate, "ns/a");
+    EXPECT_EQ(failing.dest->try_reuse_blob(layer), false); // claimed, then destroyed unsettled
+  }
+  Image next = docker_image(gate, "ns/b");
+  EXPECT_EQ(next.dest->try_reuse_blob(layer), false);
+  EXPECT_EQ(next.calls, (std::vector<std::string>{"check"}));
+}
+
+TEST(BlobGate, AWaiterMountsWhatItsOwnerUploaded) {
+  BlobGate gate;
+  auto layer = blob("in flight");
+  Image owner = docker_image(gate, "ns/a");
+  ASSERT_EQ(owner.dest->try_reuse_blob(layer), false);
+  Image waiter = docker_image(gate, "ns/b");
+  std::promise<void> checked;
+  waiter.inner->on_check = [&] { checked.set_value(); };
+  std::optional<Result<bool>> got;
+  std::thread t([&] { got = waiter.dest->try_reuse_blob(layer); });
+  checked.get_future().wait(); // the waiter found it missing and goes on to wait for the owner
+  MemoryReader r("x");
+  ASSERT_TRUE(owner.dest->put_blob(r, layer, false));
+  t.join();
+  ASSERT_TRUE(got && *got);
+  EXPECT_TRUE(**got);
+  EXPECT_EQ(waiter.calls, (std::vector<std::string>{"check", "mount ns/a"}));
+}
+
+TEST(BlobGate, DirImagesLinkTheFileAnotherImageStored) {
+  BlobGate gate;
+  auto layer = blob("dir layer");
+  std::vector<std::string> a_calls, b_calls;
+  auto a_inner = std::make_unique<RecordingDestination>(a_calls);
+  a_inner->file_root = "/out/a";
+  auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
+  ASSERT_EQ(a->try_reuse_blob(layer), false);
+  MemoryReader r("x");
+  ASSERT_TRUE(a->put_blob(r, layer, false));
+
+  auto b = gate_destination(std::make_unique<RecordingDestination>(b_calls), gate, "dir:", "", "", nullptr);
+  EXPECT_EQ(b->try_reuse_blob(layer), true);
+  EXPECT_EQ(b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex()}));
+}
+
+TEST(BlobGate, ADirImageDownloadsWhenTheSharedFileIsGone) {
+  BlobGate gate;
+  auto layer = blob("gone");
+  std::vector<std::string> a_calls, b_calls;
+  auto a_inner = std::make_unique<RecordingDestination>(a_calls);
+  a_inner->file_root = "/out/a";
+  auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
+  ASSERT_EQ(a->try_reuse_blob(layer), false);
+  MemoryReader r("x");
+  ASSERT_TRUE(a->put_blob(r, layer, false));
+
+  auto b_inner = std::make_unique<RecordingDestination>(b_calls);
+  b_inner->file_ok = false;
+  auto b = gate_destination(std::move(b_inner), gate, "dir:", "", "", nullptr);
+  EXPECT_EQ(b->try_reuse_blob(layer), false);
+  EXPECT_EQ(b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
+}
+
+} // namespace
+} // namespace hoist::sync
