@@ -23,8 +23,8 @@ namespace hoist::http {
 namespace {
 
 constexpr long k_connect_timeout_ms = 30'000;
-constexpr long k_receive_buffer = 256L * 1024;
-constexpr long k_upload_buffer = 512L * 1024;
+constexpr long k_receive_buffer = 128L * 1024;
+constexpr long k_upload_buffer = 128L * 1024;
 constexpr long k_low_speed_time_s = 120;
 
 struct Channel {

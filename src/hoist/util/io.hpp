@@ -29,7 +29,7 @@ public:
 };
 
 // Size of the buffers that stream stages hand each other.
-inline constexpr size_t k_stream_buffer = 512 * 1024;
+inline constexpr size_t k_stream_buffer = 128 * 1024;
 
 // A Reader over bytes held in memory (manifests, configs, tests).
 class MemoryReader final : public Reader {
