@@ -2,6 +2,8 @@
 // read (no newline); otherwise the instance for this platform is parsed (lists), its
 // config read, and inspect.Output printed as JSON or through a --format Go template.
 // The Digest is always that of the top-level manifest bytes.
+#include <future>
+
 #include <fmt/format.h>
 
 #include "hoist/cli/command.hpp"
@@ -116,15 +118,23 @@ Result<Digest> output_digest(const Invocation& inv, const Instance& in) {
   return manifest::manifest_digest(in.top.bytes);
 }
 
+using TagsResult = Result<std::optional<std::vector<std::string>>>;
+
+// RepoTags are listed while the config is fetched (skopeo asks one after the other); an
+// error still surfaces in skopeo's order, the config's first.
+bool lists_tags(const Invocation& inv, const reference::ImageName& ref) {
+  return !inv.flags.get_bool("no-tags") && ref.transport == reference::Transport::docker;
+}
+
 Status print_inspect(Invocation& inv, transport::ImageSource& src, const reference::ImageName& ref, const Instance& in,
-                     const std::string& config, const transport::Context& ctx) {
+                     const std::string& config, std::future<TagsResult>& listed) {
   TRY_ASSIGN(auto input, manifest::inspect_input(in.parsed, config));
   auto digest = output_digest(inv, in);
   if (!digest) return fail(digest.error().wrap("Error computing manifest digest"));
   input.digest = *digest;
   input.name = src.docker_reference_name();
-  if (!inv.flags.get_bool("no-tags") && ref.transport == reference::Transport::docker) {
-    TRY_ASSIGN(auto tags, inspect_repo_tags(ref, ctx));
+  if (lists_tags(inv, ref)) {
+    TRY_ASSIGN(auto tags, listed.get());
     if (tags) input.repo_tags = std::move(*tags);
     else input.repo_tags_nil = true;
   }
@@ -150,6 +160,9 @@ Status run_inspect(Invocation& inv) {
   TRY_ASSIGN(auto in, read_instance(inv, *src, ctx));
   bool raw = inv.flags.get_bool("raw"), config = inv.flags.get_bool("config");
   if (raw && !config) return write_out(inv, in.top.bytes), Status{};
+  std::future<TagsResult> listed;
+  if (!raw && !config && lists_tags(inv, ref))
+    listed = std::async(std::launch::async, [&ref, &ctx] { return inspect_repo_tags(ref, ctx); });
   std::string config_bytes;
   if (in.parsed.config) {
     Status read = with_retry(ctx, [&]() -> Status {
@@ -175,7 +188,7 @@ Status run_inspect(Invocation& inv) {
     if (!oci) return fail(oci.error().wrap("Error reading OCI-formatted configuration data"));
     return write_output(inv, *oci, config_template_value(*oci), config_template_hints());
   }
-  return print_inspect(inv, *src, ref, in, config_bytes, ctx);
+  return print_inspect(inv, *src, ref, in, config_bytes, listed);
 }
 
 } // namespace
