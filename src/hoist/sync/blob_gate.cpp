@@ -15,10 +15,13 @@ std::optional<BlobGate::Outcome> BlobGate::claim_or_wait(const std::string& key)
 }
 
 std::optional<BlobGate::Outcome> BlobGate::known(const std::string& key) {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
   auto it = m_entries.find(key);
-  if (it == m_entries.end() || !it->second->done || !it->second->outcome.ok) return std::nullopt;
-  return it->second->outcome;
+  if (it == m_entries.end()) return std::nullopt;
+  std::shared_ptr<Entry> entry = it->second;
+  m_cv.wait(lock, [&] { return entry->done; });
+  if (!entry->outcome.ok) return std::nullopt;
+  return entry->outcome;
 }
 
 void BlobGate::add_location(const std::string& key, const std::string& registry, const std::string& repository) {
@@ -78,7 +81,8 @@ public:
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
     if (!info.digest) return m_inner->try_reuse_blob(info);
     std::string key = m_scope + "|" + info.digest->str();
-    // On a registry, what the gate knows saves the HEAD; a local check is cheaper than that.
+    // On a registry, what the gate knows (or will know once another image's upload of the
+    // blob ends) saves the HEAD; a local check is cheaper than that.
     if (!m_repository.empty()) {
       if (auto seen = m_gate.known(key)) {
         TRY_ASSIGN(bool reused, reuse_known(info, key, *seen));

@@ -36,7 +36,8 @@ public:
   std::optional<Outcome> claim_or_wait(const std::string& key);
   void publish(const std::string& key, Outcome outcome);
   // The outcome of a finished, successful upload of `key` (or of a blob found or mounted),
-  // without waiting or claiming; nullopt otherwise.
+  // waiting first if another image is uploading it, never claiming; nullopt when nothing is
+  // known or the upload failed.
   std::optional<Outcome> known(const std::string& key);
   // Records that `repository` on `registry` holds the blob `key`.
   void add_location(const std::string& key, const std::string& registry, const std::string& repository);

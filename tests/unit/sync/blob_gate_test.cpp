@@ -1,8 +1,7 @@
 // The sync's blob gate: what later images ask of the destination once a blob is known.
 #include <gtest/gtest.h>
 
-#include <functional>
-#include <future>
+#include <chrono>
 #include <thread>
 
 #include "hoist/sync/blob_gate.hpp"
@@ -14,25 +13,25 @@ namespace {
 using transport::BlobInfo;
 
 // Records every call; `present` decides try_reuse_blob, `file_ok` reuse_blob_file.
+using Calls = std::shared_ptr<std::vector<std::string>>;
+
 class RecordingDestination final : public transport::ImageDestination {
 public:
-  std::vector<std::string>& calls;
+  Calls log;
   bool present = false;
   bool file_ok = true;
   std::string file_root; // non-empty: blob_file() names a file here
-  std::function<void()> on_check;
-  explicit RecordingDestination(std::vector<std::string>& log) : calls(log) {}
+  explicit RecordingDestination(Calls calls) : log(std::move(calls)) {}
 
   std::string description() const override { return "recording:"; }
   std::vector<std::string> supported_manifest_types() const override { return {}; }
   bool thread_safe_put_blob() const override { return true; }
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
-    calls.push_back(info.known_at_source ? "mount " + info.source_repository : "check");
-    if (on_check && !info.known_at_source) on_check();
+    log->push_back(info.known_at_source ? "mount " + info.source_repository : "check");
     return present || info.known_at_source;
   }
   Result<BlobInfo> put_blob(Reader&, const BlobInfo& info, bool) override {
-    calls.push_back("put");
+    log->push_back("put");
     return info;
   }
   std::optional<std::string> blob_file(const Digest& d) const override {
@@ -40,7 +39,7 @@ public:
     return file_root + "/" + d.hex();
   }
   Result<bool> reuse_blob_file(const std::string& file, const BlobInfo&) override {
-    calls.push_back("link " + file);
+    log->push_back("link " + file);
     return file_ok;
   }
   Status put_manifest(const std::string&, const std::string&, const std::optional<Digest>&) override { return {}; }
@@ -54,15 +53,17 @@ BlobInfo blob(const std::string& data) {
   return info;
 }
 
+// One image's destination: the gate around a recording destination; `calls` outlives moves.
 struct Image {
-  std::vector<std::string> calls;
+  Calls log = std::make_shared<std::vector<std::string>>();
   RecordingDestination* inner = nullptr;
   transport::DestinationPtr dest;
+  const std::vector<std::string>& calls() const { return *log; }
 };
 
 Image docker_image(BlobGate& gate, const std::string& repo) {
   Image img;
-  auto inner = std::make_unique<RecordingDestination>(img.calls);
+  auto inner = std::make_unique<RecordingDestination>(img.log);
   img.inner = inner.get();
   img.dest = gate_destination(std::move(inner), gate, "docker:reg", "reg", repo, nullptr);
   return img;
@@ -81,19 +82,19 @@ TEST(BlobGate, AKnownBlobNeedsNoRequestInItsRepositoryAndADirectMountElsewhere) 
   auto layer = blob("layer");
   Image first = docker_image(gate, "ns/a");
   ASSERT_TRUE(upload(first, layer));
-  EXPECT_EQ(first.calls, (std::vector<std::string>{"check", "put"}));
+  EXPECT_EQ(first.calls(), (std::vector<std::string>{"check", "put"}));
 
   Image same = docker_image(gate, "ns/a");
   EXPECT_EQ(same.dest->try_reuse_blob(layer), true);
-  EXPECT_TRUE(same.calls.empty());
+  EXPECT_TRUE(same.calls().empty());
 
   Image other = docker_image(gate, "ns/b");
   EXPECT_EQ(other.dest->try_reuse_blob(layer), true);
-  EXPECT_EQ(other.calls, (std::vector<std::string>{"mount ns/a"}));
+  EXPECT_EQ(other.calls(), (std::vector<std::string>{"mount ns/a"}));
   // and ns/b now counts as holding it too
   Image third = docker_image(gate, "ns/b");
   EXPECT_EQ(third.dest->try_reuse_blob(layer), true);
-  EXPECT_TRUE(third.calls.empty());
+  EXPECT_TRUE(third.calls().empty());
 }
 
 TEST(BlobGate, ABlobFoundInARepositoryIsRememberedWithoutBlockingLaterImages) {
@@ -102,11 +103,11 @@ TEST(BlobGate, ABlobFoundInARepositoryIsRememberedWithoutBlockingLaterImages) {
   Image found = docker_image(gate, "ns/a");
   found.inner->present = true;
   EXPECT_EQ(found.dest->try_reuse_blob(layer), true);
-  EXPECT_EQ(found.calls, (std::vector<std::string>{"check"}));
+  EXPECT_EQ(found.calls(), (std::vector<std::string>{"check"}));
   // another repository mounts it from there at once (no wait for an owner that never comes)
   Image other = docker_image(gate, "ns/b");
   EXPECT_EQ(other.dest->try_reuse_blob(layer), true);
-  EXPECT_EQ(other.calls, (std::vector<std::string>{"mount ns/a"}));
+  EXPECT_EQ(other.calls(), (std::vector<std::string>{"mount ns/a"}));
 }
 
 TEST(BlobGate, AFailedUploadLetsTheNextImageUploadIt) {
@@ -118,32 +119,49 @@ TEST(BlobGate, AFailedUploadLetsTheNextImageUploadIt) {
   }
   Image next = docker_image(gate, "ns/b");
   EXPECT_EQ(next.dest->try_reuse_blob(layer), false);
-  EXPECT_EQ(next.calls, (std::vector<std::string>{"check"}));
+  EXPECT_EQ(next.calls(), (std::vector<std::string>{"check"}));
 }
 
-TEST(BlobGate, AWaiterMountsWhatItsOwnerUploaded) {
+TEST(BlobGate, AWaiterMountsWhatItsOwnerUploadedWithoutAskingFirst) {
   BlobGate gate;
   auto layer = blob("in flight");
   Image owner = docker_image(gate, "ns/a");
   ASSERT_EQ(owner.dest->try_reuse_blob(layer), false);
   Image waiter = docker_image(gate, "ns/b");
-  std::promise<void> checked;
-  waiter.inner->on_check = [&] { checked.set_value(); };
   std::optional<Result<bool>> got;
   std::thread t([&] { got = waiter.dest->try_reuse_blob(layer); });
-  checked.get_future().wait(); // the waiter found it missing and goes on to wait for the owner
+  // Usually the waiter is blocked in the gate by now; if not, it finds the upload finished.
+  // Either way it sends no HEAD: it waits for the owner, then mounts from the owner's repository.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(waiter.calls().empty());
   MemoryReader r("x");
   ASSERT_TRUE(owner.dest->put_blob(r, layer, false));
   t.join();
   ASSERT_TRUE(got && *got);
   EXPECT_TRUE(**got);
-  EXPECT_EQ(waiter.calls, (std::vector<std::string>{"check", "mount ns/a"}));
+  EXPECT_EQ(waiter.calls(), (std::vector<std::string>{"mount ns/a"}));
+}
+
+TEST(BlobGate, AWaiterUploadsItselfWhenTheOwnerGivesUp) {
+  BlobGate gate;
+  auto layer = blob("abandoned");
+  auto owner = std::make_unique<Image>(docker_image(gate, "ns/a")); // the log is shared, so moving is safe
+  ASSERT_EQ(owner->dest->try_reuse_blob(layer), false);
+  Image waiter = docker_image(gate, "ns/b");
+  std::optional<Result<bool>> got;
+  std::thread t([&] { got = waiter.dest->try_reuse_blob(layer); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  owner.reset(); // destroyed without uploading: the claim is released as failed
+  t.join();
+  ASSERT_TRUE(got && *got);
+  EXPECT_FALSE(**got); // now the waiter's to upload
+  EXPECT_EQ(waiter.calls(), (std::vector<std::string>{"check"}));
 }
 
 TEST(BlobGate, DirImagesLinkTheFileAnotherImageStored) {
   BlobGate gate;
   auto layer = blob("dir layer");
-  std::vector<std::string> a_calls, b_calls;
+  auto a_calls = std::make_shared<std::vector<std::string>>(), b_calls = std::make_shared<std::vector<std::string>>();
   auto a_inner = std::make_unique<RecordingDestination>(a_calls);
   a_inner->file_root = "/out/a";
   auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
@@ -153,13 +171,13 @@ TEST(BlobGate, DirImagesLinkTheFileAnotherImageStored) {
 
   auto b = gate_destination(std::make_unique<RecordingDestination>(b_calls), gate, "dir:", "", "", nullptr);
   EXPECT_EQ(b->try_reuse_blob(layer), true);
-  EXPECT_EQ(b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex()}));
+  EXPECT_EQ(*b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex()}));
 }
 
 TEST(BlobGate, ADirImageDownloadsWhenTheSharedFileIsGone) {
   BlobGate gate;
   auto layer = blob("gone");
-  std::vector<std::string> a_calls, b_calls;
+  auto a_calls = std::make_shared<std::vector<std::string>>(), b_calls = std::make_shared<std::vector<std::string>>();
   auto a_inner = std::make_unique<RecordingDestination>(a_calls);
   a_inner->file_root = "/out/a";
   auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
@@ -171,7 +189,7 @@ TEST(BlobGate, ADirImageDownloadsWhenTheSharedFileIsGone) {
   b_inner->file_ok = false;
   auto b = gate_destination(std::move(b_inner), gate, "dir:", "", "", nullptr);
   EXPECT_EQ(b->try_reuse_blob(layer), false);
-  EXPECT_EQ(b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
+  EXPECT_EQ(*b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
 }
 
 } // namespace
