@@ -122,11 +122,7 @@ public:
   virtual std::optional<std::string> blob_file(const Digest&) const { return std::nullopt; }
   // Stores the blob from `file` (another destination's blob_file()) without the source;
   // false when that is not possible here (default) or the file is gone.
-  virtual Result<bool> reuse_blob_file(const std::string& file, const BlobInfo& info) {
-    (void)file;
-    (void)info;
-    return false;
-  }
+  virtual Result<bool> reuse_blob_file(const std::string& /*file*/, const BlobInfo& /*info*/) { return false; }
   // Stores a manifest: the top level when `instance` is empty, else a list instance.
   virtual Status put_manifest(const std::string& bytes, const std::string& mime,
                               const std::optional<Digest>& instance) = 0;

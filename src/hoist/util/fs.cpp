@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <vector>
-
 #include <fmt/format.h>
 
 namespace hoist::fs {
@@ -126,32 +124,20 @@ Status TempFile::commit(const stdfs::path& final_path) {
 }
 
 Status TempFile::append_file(const stdfs::path& from) {
-  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return fail(os_error("open", from, errno));
-  std::vector<std::byte> buf;
+  TRY_ASSIGN(auto in, FileReader::open(from));
+  uint64_t copied = 0;
   for (;;) {
-    ssize_t n = buf.empty() ? ::copy_file_range(in, nullptr, m_fd, nullptr, 1u << 30, 0) : ::read(in, buf.data(), buf.size());
+    ssize_t n = ::copy_file_range(in->fd(), nullptr, m_fd, nullptr, 1u << 30, 0);
     if (n < 0 && errno == EINTR) continue;
-    // Not across these file systems (or kernels): an ordinary copy.
-    if (n < 0 && buf.empty() && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-      buf.resize(1u << 20);
-      continue;
-    }
-    if (n < 0) {
-      int e = errno;
-      ::close(in);
-      return fail(os_error(buf.empty() ? "copy_file_range" : "read", from, e));
-    }
-    if (n == 0) break;
-    if (!buf.empty()) {
-      if (auto st = write(std::span<const std::byte>(buf.data(), static_cast<size_t>(n))); !st) {
-        ::close(in);
-        return st;
-      }
-    }
+    if (n > 0) copied += static_cast<uint64_t>(n);
+    if (n == 0) return {};
+    if (n > 0) continue;
+    // Not across these file systems (or on this kernel): an ordinary copy.
+    bool unsupported = errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP;
+    if (!unsupported || copied > 0) return fail(os_error("copy_file_range", from, errno));
+    TRY(copy_stream(*in, *this));
+    return {};
   }
-  ::close(in);
-  return {};
 }
 
 Status link_or_copy(const stdfs::path& from, const stdfs::path& to, std::string_view temp_prefix) {

@@ -63,6 +63,7 @@ public:
   ~FileReader() override;
   Result<size_t> read(std::span<std::byte> buf) override;
   uint64_t size() const { return m_size; }
+  int fd() const { return m_fd; }
 
 private:
   FileReader(int fd, uint64_t size, stdfs::path path) : m_fd(fd), m_size(size), m_path(std::move(path)) {}

@@ -69,6 +69,30 @@ Image docker_image(BlobGate& gate, const std::string& repo) {
   return img;
 }
 
+// A dir: image whose stored blobs are files under `root`.
+Image dir_image(BlobGate& gate, const std::string& root = "") {
+  Image img;
+  auto inner = std::make_unique<RecordingDestination>(img.log);
+  inner->file_root = root;
+  img.inner = inner.get();
+  img.dest = gate_destination(std::move(inner), gate, "dir:", "", "", nullptr);
+  return img;
+}
+
+// try_reuse_blob on another thread, which typically blocks in the gate meanwhile.
+struct Pending {
+  std::optional<Result<bool>> got;
+  std::jthread thread;
+  Pending(Image& img, const BlobInfo& info) : thread([this, &img, &info] { got = img.dest->try_reuse_blob(info); }) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  bool result() {
+    thread.join();
+    EXPECT_TRUE(got && *got);
+    return got && *got && **got;
+  }
+};
+
 Status upload(Image& img, const BlobInfo& info) {
   TRY_ASSIGN(bool reused, img.dest->try_reuse_blob(info));
   if (reused) return fail(ErrorKind::internal, "unexpected reuse");
@@ -128,17 +152,13 @@ TEST(BlobGate, AWaiterMountsWhatItsOwnerUploadedWithoutAskingFirst) {
   Image owner = docker_image(gate, "ns/a");
   ASSERT_EQ(owner.dest->try_reuse_blob(layer), false);
   Image waiter = docker_image(gate, "ns/b");
-  std::optional<Result<bool>> got;
-  std::thread t([&] { got = waiter.dest->try_reuse_blob(layer); });
   // Usually the waiter is blocked in the gate by now; if not, it finds the upload finished.
   // Either way it sends no HEAD: it waits for the owner, then mounts from the owner's repository.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Pending pending(waiter, layer);
   EXPECT_TRUE(waiter.calls().empty());
   MemoryReader r("x");
   ASSERT_TRUE(owner.dest->put_blob(r, layer, false));
-  t.join();
-  ASSERT_TRUE(got && *got);
-  EXPECT_TRUE(**got);
+  EXPECT_TRUE(pending.result());
   EXPECT_EQ(waiter.calls(), (std::vector<std::string>{"mount ns/a"}));
 }
 
@@ -148,48 +168,31 @@ TEST(BlobGate, AWaiterUploadsItselfWhenTheOwnerGivesUp) {
   auto owner = std::make_unique<Image>(docker_image(gate, "ns/a")); // the log is shared, so moving is safe
   ASSERT_EQ(owner->dest->try_reuse_blob(layer), false);
   Image waiter = docker_image(gate, "ns/b");
-  std::optional<Result<bool>> got;
-  std::thread t([&] { got = waiter.dest->try_reuse_blob(layer); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Pending pending(waiter, layer);
   owner.reset(); // destroyed without uploading: the claim is released as failed
-  t.join();
-  ASSERT_TRUE(got && *got);
-  EXPECT_FALSE(**got); // now the waiter's to upload
+  EXPECT_FALSE(pending.result()); // now the waiter's to upload
   EXPECT_EQ(waiter.calls(), (std::vector<std::string>{"check"}));
 }
 
 TEST(BlobGate, DirImagesLinkTheFileAnotherImageStored) {
   BlobGate gate;
   auto layer = blob("dir layer");
-  auto a_calls = std::make_shared<std::vector<std::string>>(), b_calls = std::make_shared<std::vector<std::string>>();
-  auto a_inner = std::make_unique<RecordingDestination>(a_calls);
-  a_inner->file_root = "/out/a";
-  auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
-  ASSERT_EQ(a->try_reuse_blob(layer), false);
-  MemoryReader r("x");
-  ASSERT_TRUE(a->put_blob(r, layer, false));
-
-  auto b = gate_destination(std::make_unique<RecordingDestination>(b_calls), gate, "dir:", "", "", nullptr);
-  EXPECT_EQ(b->try_reuse_blob(layer), true);
-  EXPECT_EQ(*b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex()}));
+  Image a = dir_image(gate, "/out/a");
+  ASSERT_TRUE(upload(a, layer));
+  Image b = dir_image(gate);
+  EXPECT_EQ(b.dest->try_reuse_blob(layer), true);
+  EXPECT_EQ(b.calls(), (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex()}));
 }
 
 TEST(BlobGate, ADirImageDownloadsWhenTheSharedFileIsGone) {
   BlobGate gate;
   auto layer = blob("gone");
-  auto a_calls = std::make_shared<std::vector<std::string>>(), b_calls = std::make_shared<std::vector<std::string>>();
-  auto a_inner = std::make_unique<RecordingDestination>(a_calls);
-  a_inner->file_root = "/out/a";
-  auto a = gate_destination(std::move(a_inner), gate, "dir:", "", "", nullptr);
-  ASSERT_EQ(a->try_reuse_blob(layer), false);
-  MemoryReader r("x");
-  ASSERT_TRUE(a->put_blob(r, layer, false));
-
-  auto b_inner = std::make_unique<RecordingDestination>(b_calls);
-  b_inner->file_ok = false;
-  auto b = gate_destination(std::move(b_inner), gate, "dir:", "", "", nullptr);
-  EXPECT_EQ(b->try_reuse_blob(layer), false);
-  EXPECT_EQ(*b_calls, (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
+  Image a = dir_image(gate, "/out/a");
+  ASSERT_TRUE(upload(a, layer));
+  Image b = dir_image(gate);
+  b.inner->file_ok = false;
+  EXPECT_EQ(b.dest->try_reuse_blob(layer), false);
+  EXPECT_EQ(b.calls(), (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
 }
 
 } // namespace

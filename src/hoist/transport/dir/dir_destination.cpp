@@ -116,8 +116,8 @@ public:
     std::string name = info.digest->dir_name();
     std::string target = go_join_path({m_path, name});
     if (target == file) return false;
-    if (auto st2 = fs::link_or_copy(file, target, k_temp_prefix); !st2) {
-      log::debug(fmt::format("sharing {} from {}: {}", name, file, st2.error().what()));
+    if (auto linked = fs::link_or_copy(file, target, k_temp_prefix); !linked) {
+      log::debug(fmt::format("sharing {} from {}: {}", name, file, linked.error().what()));
       return false;
     }
     keep(name, *info.digest);
