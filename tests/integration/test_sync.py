@@ -380,6 +380,41 @@ class SyncCase(unittest.TestCase):
             self.assertEqual([u for m, u in log if m == "HEAD" and "/blobs/" in u and not
                               any(u.startswith("/v2/r%d/" % i) for i in range(4))], [])
 
+    def test_refused_mounts_fall_back_to_uploads(self):
+        """A registry may refuse a cross-repository mount (no pull access to the other
+        repository, or no mount support): the blobs the sync already put elsewhere are then
+        uploaded into each repository, and the sync still succeeds."""
+        src = Registry("plain").start()
+        self.addCleanup(src.stop)
+        path = self.path("same")
+        images.make_image(path, kind="docker", layers=2, seed=8, size=64 << 10)
+        for i in range(3):
+            src.push_dir(path, "shared/m%d:v1" % i)
+        yaml_path = self.path("m.yml")
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
+            for i in range(3):
+                f.write("    shared/m%d: []\n" % i)
+        denied = b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'
+        with Registry("plain") as dest, FaultProxy(dest.url) as proxy:
+            proxy.status(403, r"[?&]mount=", method="POST", count=None, body=denied)
+            self.ok(self.sync("--src", "yaml", "--dest", "docker", "--dest-tls-verify=false",
+                              yaml_path, proxy.host))
+            for i in range(3):
+                self.assertEqual(manifest_digest(dest, "m%d:v1" % i), manifest_digest(src, "shared/m%d:v1" % i))
+            mounts = [(p, st) for m, p, st, _ in proxy.requests if m == "POST" and "mount=" in p]
+            self.assertTrue(mounts, proxy.requests)
+            self.assertEqual({st for _, st in mounts}, {403})
+            puts = [p for m, p, st, _ in proxy.requests if m == "PUT" and "/blobs/uploads/" in p and st == 201]
+            per_repo = {}
+            for p in puts:
+                repo = p.split("/")[2]
+                per_repo.setdefault(repo, []).append(re.search(r"digest=([^&]+)", p).group(1))
+            self.assertEqual(sorted(per_repo), ["m0", "m1", "m2"], puts)
+            for repo, digests in per_repo.items():  # 2 layers and the config, each once
+                self.assertEqual(len(digests), 3, (repo, digests))
+                self.assertEqual(len(set(digests)), 3, (repo, digests))
+
     def test_dir_sync_downloads_each_blob_once(self):
         """skopeo downloads a layer again for every image directory that holds it
         (containers/skopeo#2349); hoist downloads each blob once per sync and hard-links it into
