@@ -143,6 +143,25 @@ class SyncCase(unittest.TestCase):
     def path(self, *parts):
         return os.path.join(self.work, *parts)
 
+    def same_image_source(self, refs, layers, seed, size):
+        """A source registry of its own (stopped at clean-up) holding one image under every ref."""
+        src = Registry("plain").start()
+        self.addCleanup(src.stop)
+        path = self.path("same")
+        images.make_image(path, kind="docker", layers=layers, seed=seed, size=size)
+        for ref in refs:
+            src.push_dir(path, ref)
+        return src, path
+
+    def yaml_for(self, src, repos, name):
+        """A sync YAML that takes every tag of `repos` from `src` (plain HTTP)."""
+        yaml_path = self.path(name)
+        with open(yaml_path, "w") as f:
+            f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
+            for repo in repos:
+                f.write("    %s: []\n" % repo)
+        return yaml_path
+
     def ok(self, r):
         self.assertEqual(r.rc, 0, r.describe())
         return r
@@ -348,18 +367,9 @@ class SyncCase(unittest.TestCase):
             self.assertIn("skipped=2", r.stderr)
 
     def test_parallel_copy_sends_each_blob_once(self):
-        src = Registry("plain").start()
-        self.addCleanup(src.stop)
-        path = self.path("same")
-        images.make_image(path, kind="docker", layers=3, seed=7, size=1 << 20)
-        for i in range(4):
-            src.push_dir(path, "shared/r%d:v1" % i)
+        src, _ = self.same_image_source(["shared/r%d:v1" % i for i in range(4)], layers=3, seed=7, size=1 << 20)
         with Registry("plain") as dest:
-            yaml_path = self.path("p.yml")
-            with open(yaml_path, "w") as f:
-                f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
-                for i in range(4):
-                    f.write("    shared/r%d: []\n" % i)
+            yaml_path = self.yaml_for(src, ["shared/r%d" % i for i in range(4)], "p.yml")
             self.ok(self.sync("--src", "yaml", "--dest", "docker", "--jobs", "4",
                               *dest.tls_flags("dest-"), yaml_path, dest.host))
             puts = [u for m, u in requests(dest) if m == "PUT" and "/blobs/uploads/" in u]
@@ -384,17 +394,8 @@ class SyncCase(unittest.TestCase):
         """A registry may refuse a cross-repository mount (no pull access to the other
         repository, or no mount support): the blobs the sync already put elsewhere are then
         uploaded into each repository, and the sync still succeeds."""
-        src = Registry("plain").start()
-        self.addCleanup(src.stop)
-        path = self.path("same")
-        images.make_image(path, kind="docker", layers=2, seed=8, size=64 << 10)
-        for i in range(3):
-            src.push_dir(path, "shared/m%d:v1" % i)
-        yaml_path = self.path("m.yml")
-        with open(yaml_path, "w") as f:
-            f.write("%s:\n  tls-verify: false\n  images:\n" % src.host)
-            for i in range(3):
-                f.write("    shared/m%d: []\n" % i)
+        src, _ = self.same_image_source(["shared/m%d:v1" % i for i in range(3)], layers=2, seed=8, size=64 << 10)
+        yaml_path = self.yaml_for(src, ["shared/m%d" % i for i in range(3)], "m.yml")
         denied = b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'
         with Registry("plain") as dest, FaultProxy(dest.url) as proxy:
             proxy.status(403, r"[?&]mount=", method="POST", count=None, body=denied)
@@ -419,15 +420,8 @@ class SyncCase(unittest.TestCase):
         """skopeo downloads a layer again for every image directory that holds it
         (containers/skopeo#2349); hoist downloads each blob once per sync and hard-links it into
         the other directories, which stay complete, independent dir: images."""
-        src = Registry("plain").start()
-        self.addCleanup(src.stop)
-        path = self.path("same")
-        images.make_image(path, kind="docker", layers=3, seed=9, size=64 << 10)
-        for ref in ("share/a:v1", "share/a:v2", "share/b:v1"):
-            src.push_dir(path, ref)
-        yaml_path = self.path("s.yml")
-        with open(yaml_path, "w") as f:
-            f.write("%s:\n  tls-verify: false\n  images:\n    share/a: []\n    share/b: []\n" % src.host)
+        src, path = self.same_image_source(["share/a:v1", "share/a:v2", "share/b:v1"], layers=3, seed=9, size=64 << 10)
+        yaml_path = self.yaml_for(src, ["share/a", "share/b"], "s.yml")
         before = len(requests(src))
         out = self.path("out")
         self.ok(self.sync("--src", "yaml", "--dest", "dir", yaml_path, out))
