@@ -99,19 +99,6 @@ def log_pairs(stderr):
     return sorted(pairs)
 
 
-ACCESS_RE = re.compile(r'"([A-Z]+) (/v2/\S*) HTTP/[\d.]+" (\d{3}) ')
-
-
-def answered(reg):
-    """(method, uri, status) of every request in the registry's access log, errors included
-    (requests() sees only the successful ones)."""
-    out = []
-    for _, _, path in reg._procs:
-        with open(path, errors="replace") as f:
-            out += [(m.group(1), m.group(2), int(m.group(3))) for m in map(ACCESS_RE.search, f) if m]
-    return out
-
-
 def manifest_digest(reg, ref):
     r = util.run([SKOPEO, "inspect", "--raw", *reg.tls_flags(), "docker://%s/%s" % (reg.host, ref)])
     assert r.rc == 0, r.describe()
@@ -428,44 +415,6 @@ class SyncCase(unittest.TestCase):
             for repo, digests in per_repo.items():  # 2 layers and the config, each once
                 self.assertEqual(len(digests), 3, (repo, digests))
                 self.assertEqual(len(set(digests)), 3, (repo, digests))
-
-    def test_new_repository_gets_no_blob_heads(self):
-        """A destination repository that does not exist yet holds only what the sync puts
-        there. hoist asks once whether it exists (one tag list GET) and then sends no HEAD for
-        its blobs or its later tags. A repository that exists is still asked about each blob,
-        and nothing it holds is uploaded again."""
-        src, _ = self.same_image_source(["fresh/a:v1", "fresh/a:v2", "fresh/b:v1"], layers=2, seed=10,
-                                        size=64 << 10)
-        jobs = [] if HOIST_IS_SKOPEO else ["--jobs", "1"]  # one image at a time: exact counts
-        with Registry("plain") as dest:
-            r = util.run([SKOPEO, "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
-                          "docker://%s/fresh/b:v1" % src.host, "docker://%s/b:old" % dest.host])
-            self.assertEqual(r.rc, 0, r.describe())
-            for repo in ("b", "a"):
-                time.sleep(0.3)  # the registry's log line follows its response
-                n = len(answered(dest))
-                self.ok(self.sync("--src", "yaml", "--dest", "docker", "--dest-tls-verify=false", *jobs,
-                                  self.yaml_for(src, ["fresh/" + repo], repo + ".yml"), dest.host))
-                time.sleep(0.3)
-                log = [x for x in answered(dest)[n:] if x[1].startswith("/v2/%s/" % repo)]
-                new = [(m, u) for m, u, _ in log]
-                # a blob arrives by upload, or by a mount from b (skopeo's blob cache knows b)
-                uploads = [u for m, u, st in log if st == 201 and "/blobs/uploads/" in u
-                           and (m == "PUT" or "mount=" in u)]
-                blob_heads = [u for m, u in new if m == "HEAD" and "/blobs/" in u]
-                tag_heads = [u for m, u in new if m == "HEAD" and "/manifests/" in u]
-                if repo == "b":  # it exists: each blob is found there, none is sent
-                    self.assertEqual(uploads, [], new)
-                    self.assertEqual(len(set(blob_heads)), 3, new)  # 2 layers and the config
-                    continue
-                self.assertEqual(len(uploads), 3, new)  # each blob once, uploaded or mounted
-                if not HOIST_IS_SKOPEO:  # skopeo asks the registry about every blob and tag
-                    self.assertEqual(blob_heads, [], new)
-                    self.assertEqual(len(tag_heads), 1, new)
-                    self.assertEqual([u for m, u in new if m == "GET" and "/tags/list" in u],
-                                     ["/v2/a/tags/list?n=1"], new)
-            for ref in ("a:v1", "a:v2", "b:v1", "b:old"):
-                self.assertEqual(manifest_digest(dest, ref), manifest_digest(src, "fresh/b:v1"), ref)
 
     def test_dir_sync_downloads_each_blob_once(self):
         """skopeo downloads a layer again for every image directory that holds it

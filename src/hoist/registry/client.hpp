@@ -131,9 +131,6 @@ public:
 
   // GET /v2/<path>/tags/list following Link: rel="next".
   Result<std::vector<std::string>> list_tags();
-  // One GET /v2/<path>/tags/list?n=1: false for the registry's NAME_UNKNOWN (a repository
-  // never pushed to), true for a tag list; other answers are errors.
-  Result<bool> exists();
 
   // Low level: one request with auth, the retry policy and the insufficient_scope retry.
   struct Call {

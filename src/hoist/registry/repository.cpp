@@ -412,16 +412,6 @@ Result<std::vector<std::string>> Repository::list_tags() {
   }
 }
 
-Result<bool> Repository::exists() {
-  Call call;
-  call.target = fmt::format("/v2/{}/tags/list?n=1", m_path);
-  TRY_ASSIGN(auto resp, send_buffered(call, 1u << 20));
-  if (resp.status == 200) return true;
-  Error e = response_to_error(resp);
-  if (resp.status == 404 && e.registry_code == "NAME_UNKNOWN") return false;
-  return fail(e.wrap("fetching tags list"));
-}
-
 namespace {
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }

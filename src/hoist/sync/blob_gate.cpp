@@ -55,30 +55,6 @@ void BlobGate::publish(const std::string& key, Outcome outcome) {
   m_cv.notify_all();
 }
 
-bool BlobGate::missing_at_start(const std::string& place, const std::function<bool()>& probe) {
-  {
-    std::unique_lock lock(m_mutex);
-    auto [it, first] = m_places.emplace(place, Place::probing);
-    if (!first) {
-      m_cv.wait(lock, [&] { return it->second != Place::probing; });
-      return it->second == Place::missing;
-    }
-  }
-  bool missing = probe();
-  {
-    std::lock_guard lock(m_mutex);
-    m_places[place] = missing ? Place::missing : Place::present;
-  }
-  m_cv.notify_all();
-  return missing;
-}
-
-bool BlobGate::known_missing(const std::string& place) {
-  std::lock_guard lock(m_mutex);
-  auto it = m_places.find(place);
-  return it != m_places.end() && it->second == Place::missing;
-}
-
 namespace {
 
 using transport::BlobInfo;
@@ -113,9 +89,7 @@ public:
         if (reused) return true;
       }
     }
-    BlobInfo check = info;
-    check.absent_at_destination = !m_repository.empty() && m_gate.known_missing(m_scope + "/" + m_repository);
-    TRY_ASSIGN(bool reused, m_inner->try_reuse_blob(check));
+    TRY_ASSIGN(bool reused, m_inner->try_reuse_blob(info));
     if (reused) {
       note_location(key);
       return true;

@@ -10,12 +10,9 @@
 // repository is known to hold, and mounts one known elsewhere on the registry directly,
 // without the HEADs it would otherwise send first. Images written to dir: directories link
 // (or copy) the file another image of the sync stored instead of downloading it again.
-// A destination repository that did not exist when the sync first looked holds only what the
-// sync puts there, which the gate knows: its images send no HEAD for their blobs or tags.
 #pragma once
 
 #include <condition_variable>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,12 +42,6 @@ public:
   // Records that `repository` on `registry` holds the blob `key`.
   void add_location(const std::string& key, const std::string& registry, const std::string& repository);
 
-  // Whether the repository `place` ("docker:host/path") was missing when the sync first
-  // looked: `probe` answers once per place; later and concurrent callers get its answer.
-  bool missing_at_start(const std::string& place, const std::function<bool()>& probe);
-  // The answer missing_at_start() got for `place`, without asking (false if none yet).
-  bool known_missing(const std::string& place);
-
 private:
   struct Entry {
     bool done = false;
@@ -59,8 +50,6 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_cv;
   std::map<std::string, std::shared_ptr<Entry>> m_entries;
-  enum class Place { probing, missing, present };
-  std::map<std::string, Place> m_places;
 };
 
 // Decorates a destination with the gate. `scope` names the shared place ("docker:host",

@@ -60,15 +60,6 @@ public:
     return found && *found && (size < 0 || **found == size);
   }
 
-  // distribution answers NAME_UNKNOWN for a repository never pushed to; an empty tag list
-  // (tags deleted) may still leave blobs, so only that answer counts.
-  bool repository_missing() override {
-    auto repo = repository();
-    if (!repo) return false;
-    auto exists = repo->exists();
-    return exists && !*exists;
-  }
-
 private:
   std::shared_ptr<registry::Repository> repository() {
     if (!m_repo && !m_failed) {

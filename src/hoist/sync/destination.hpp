@@ -45,9 +45,6 @@ public:
   }
   // Is this blob already stored where the image goes?
   virtual bool has_blob(const Digest& digest, int64_t size) = 0;
-  // Does the destination repository not exist at all (a registry's NAME_UNKNOWN for its tag
-  // list)? Then it holds no blob either. False when unsure; only registries answer.
-  virtual bool repository_missing() { return false; }
 };
 
 // A layout converts Docker images to OCI, so their digests change. After each copy into

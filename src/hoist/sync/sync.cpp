@@ -137,24 +137,13 @@ copy::CopyOptions Runner::copy_options(const Job& job) const {
   return c;
 }
 
-// The blob gate's name for a registry destination's repository; empty for other transports.
-std::string registry_place(const reference::ImageName& dest) {
-  if (dest.transport != reference::Transport::docker) return "";
-  return "docker:" + dest.docker->domain + "/" + dest.docker->path;
-}
-
-// The cheap no-op: the destination already holds the manifest this copy would write. A
-// repository missing when the sync started holds no tag but those this sync writes, each
-// once, so its later images ask nothing; the first tag not found asks whether it exists.
+// The cheap no-op: the destination already holds the manifest this copy would write.
 Result<bool> Runner::already_present(transport::ImageSource& src, const Job& job) {
   if (!m_o.copy.force_manifest_type.empty()) return false;
-  std::string place = registry_place(job.dest);
-  if (!place.empty() && m_gate.known_missing(place)) return false;
   auto probe = make_probe(job.dest, m_o.dest_ctx);
   TRY_ASSIGN(auto digest, expected_digest(src, m_o.all, m_o.copy.platform));
   bool present = probe->has_manifest(digest);
   if (!present && job.dest.transport == reference::Transport::oci) present = probe->copied_from(digest);
-  if (!present && !place.empty()) m_gate.missing_at_start(place, [&] { return probe->repository_missing(); });
   if (!present) return false;
   if (m_o.copy.remove_signatures) return true;
   auto sigs = src.get_signatures(std::nullopt);

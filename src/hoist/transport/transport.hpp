@@ -33,10 +33,6 @@ struct BlobInfo {
   // source_repository is known to hold the blob (a sync saw it uploaded or mounted there):
   // the destination mounts it without checking first.
   bool known_at_source = false;
-  // The destination repository is known not to hold the blob (a sync found the repository
-  // missing when it started and has not put the blob there): a registry destination skips
-  // its HEAD, but still tries a mount from source_repository.
-  bool absent_at_destination = false;
 };
 
 struct ManifestBytes {

@@ -1,7 +1,6 @@
 // The sync's blob gate: what later images ask of the destination once a blob is known.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -28,8 +27,7 @@ public:
   std::vector<std::string> supported_manifest_types() const override { return {}; }
   bool thread_safe_put_blob() const override { return true; }
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
-    log->push_back(info.known_at_source ? "mount " + info.source_repository
-                                        : info.absent_at_destination ? "check, known absent" : "check");
+    log->push_back(info.known_at_source ? "mount " + info.source_repository : "check");
     return present || info.known_at_source;
   }
   Result<BlobInfo> put_blob(Reader&, const BlobInfo& info, bool) override {
@@ -195,52 +193,6 @@ TEST(BlobGate, ADirImageDownloadsWhenTheSharedFileIsGone) {
   b.inner->file_ok = false;
   EXPECT_EQ(b.dest->try_reuse_blob(layer), false);
   EXPECT_EQ(b.calls(), (std::vector<std::string>{"check", "link /out/a/" + layer.digest->hex(), "check"}));
-}
-
-TEST(BlobGate, ARepositoryIsProbedOnceAndItsAnswerKept) {
-  BlobGate gate;
-  int probes = 0;
-  EXPECT_FALSE(gate.known_missing("docker:reg/ns/a"));
-  EXPECT_TRUE(gate.missing_at_start("docker:reg/ns/a", [&] { return ++probes, true; }));
-  EXPECT_TRUE(gate.missing_at_start("docker:reg/ns/a", [&] { return ++probes, false; }));
-  EXPECT_EQ(probes, 1);
-  EXPECT_TRUE(gate.known_missing("docker:reg/ns/a"));
-  EXPECT_FALSE(gate.missing_at_start("docker:reg/ns/b", [&] { return ++probes, false; }));
-  EXPECT_FALSE(gate.known_missing("docker:reg/ns/b"));
-  EXPECT_FALSE(gate.known_missing("docker:reg/ns/c"));
-  EXPECT_EQ(probes, 2);
-}
-
-TEST(BlobGate, ConcurrentImagesWaitForTheFirstProbesAnswer) {
-  BlobGate gate;
-  std::atomic<int> probes{0};
-  std::optional<bool> second;
-  std::jthread first([&] {
-    gate.missing_at_start("docker:reg/ns/a", [&] {
-      ++probes;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      return true;
-    });
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  second = gate.missing_at_start("docker:reg/ns/a", [&] { return ++probes, false; });
-  first.join();
-  EXPECT_EQ(second, true);
-  EXPECT_EQ(probes.load(), 1);
-}
-
-TEST(BlobGate, AMissingRepositorysBlobsAreNotAskedFor) {
-  BlobGate gate;
-  gate.missing_at_start("docker:reg/ns/new", [] { return true; });
-  gate.missing_at_start("docker:reg/ns/old", [] { return false; });
-  auto layer = blob("fresh");
-  Image fresh = docker_image(gate, "ns/new");
-  ASSERT_TRUE(upload(fresh, layer));
-  EXPECT_EQ(fresh.calls(), (std::vector<std::string>{"check, known absent", "put"}));
-  Image old = docker_image(gate, "ns/old");
-  old.inner->present = true;
-  EXPECT_EQ(old.dest->try_reuse_blob(blob("elsewhere")), true);
-  EXPECT_EQ(old.calls(), (std::vector<std::string>{"check"}));
 }
 
 } // namespace

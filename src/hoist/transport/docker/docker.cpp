@@ -85,10 +85,8 @@ public:
   Result<bool> try_reuse_blob(const BlobInfo& info) override {
     if (!info.digest) return fail(ErrorKind::internal, "Can not check for a blob with unknown digest");
     if (info.known_at_source && mountable(info) && mount(info)) return true;
-    if (!info.absent_at_destination) {
-      TRY_ASSIGN(auto size, m_repo->blob_exists(*info.digest));
-      if (size) return true;
-    }
+    TRY_ASSIGN(auto size, m_repo->blob_exists(*info.digest));
+    if (size) return true;
     TRY_ASSIGN(bool mounted, try_mount(info));
     if (!mounted) remember_missing(*info.digest);
     return mounted;
